@@ -1,0 +1,57 @@
+package dev.drover.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns validated entries into the typed {@link Settings} record. */
+final class SettingsBuilder {
+  private final Map<String, Entry> entries;
+
+  private SettingsBuilder(Map<String, Entry> entries) {
+    this.entries = entries;
+  }
+
+  static Settings build(String env, Path projectDir, Map<String, Entry> entries) {
+    return new SettingsBuilder(entries).build(env, projectDir);
+  }
+
+  private Settings build(String env, Path projectDir) {
+    Map<String, Object> appSettings = new LinkedHashMap<>();
+    Map<String, Secret> secrets = new LinkedHashMap<>();
+    for (Entry e : entries.values()) {
+      boolean appKey = e.key().path().startsWith(Schema.APP_SETTINGS + ".");
+      if (e.secret() && (appKey || e.value() instanceof String s && !s.isEmpty())) {
+        secrets.put(e.key().path(), new Secret(String.valueOf(e.value())));
+      } else if (appKey) {
+        appSettings.put(e.key().path().substring(Schema.APP_SETTINGS.length() + 1), e.value());
+      }
+    }
+    ClusterSettings cluster = new ClusterSettings(
+        get("cluster.workers"), get("cluster.runtime"), get("cluster.base_port"), get("cluster.timeout"),
+        get("cluster.graceful_timeout"), get("cluster.max_requests"), get("cluster.max_requests_jitter"),
+        get("cluster.max_memory"), get("cluster.threads"), get("cluster.jvm_options"));
+    RateLimitSettings rateLimit = new RateLimitSettings(
+        get("balancer.rate_limit.enabled"), get("balancer.rate_limit.default"), get("balancer.rate_limit.burst"),
+        get("balancer.rate_limit.routes"));
+    TlsSettings tls = new TlsSettings(get("balancer.tls.cert"), get("balancer.tls.key"), get("balancer.tls.redirect_from"));
+    BalancerSettings balancer = new BalancerSettings(
+        get("balancer.listen"), get("balancer.strategy"), get("balancer.max_concurrent"), get("balancer.queue"),
+        get("balancer.max_connections_per_ip"), get("balancer.max_body"), get("balancer.max_header_size"),
+        this.<Duration>get("balancer.read_timeout"), get("balancer.idle_timeout"), get("balancer.upstream_timeout"),
+        get("balancer.trusted_proxies"), get("balancer.access_log_format"), get("balancer.admin_listen"), rateLimit, tls);
+    return new Settings(env, projectDir, get("app"), this.<List<String>>get("app_classpath"), get("log_level"),
+        get("static.root"), Map.copyOf(appSettings), Map.copyOf(secrets), cluster, balancer);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T get(String path) {
+    Entry e = entries.get(path);
+    if (e == null) {
+      throw new IllegalStateException("no schema entry for " + path);
+    }
+    return (T) e.value();
+  }
+}
