@@ -26,7 +26,7 @@ public interface ValueType {
 
   /** A value to show in JSON output: numbers and booleans as such, the rest as its settings spelling. */
   default Object toJson(Object value) {
-    return value instanceof Number || value instanceof Boolean || value instanceof String ? value : toToml(value);
+    return value instanceof Number || value instanceof Boolean || value instanceof String ? value : value.toString();
   }
 
   ValueType STRING = new Scalar("a string") {
@@ -64,6 +64,11 @@ public interface ValueType {
     @Override
     public String toToml(Object value) {
       return Toml.quote(Durations.format((Duration) value));
+    }
+
+    @Override
+    public Object toJson(Object value) {
+      return Durations.format((Duration) value);
     }
   };
 

@@ -1,0 +1,30 @@
+package dev.drover.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "logs", mixinStandardHelpOptions = true,
+    description = "Print the supervisor's log, or a worker's with its id.")
+final class LogsCommand implements Callable<Integer> {
+  private final Cli cli;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "WORKER_ID", description = "A worker id (default: the supervisor).")
+  Integer worker;
+
+  @Option(names = {"-f", "--follow"}, description = "Keep printing new lines.")
+  boolean follow;
+
+  @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "50", description = "Lines to print (default: ${DEFAULT-VALUE}).")
+  int lines;
+
+  LogsCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    throw new ExitCodes.NotRunning("not running");
+  }
+}

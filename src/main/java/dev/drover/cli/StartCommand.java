@@ -1,0 +1,24 @@
+package dev.drover.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "start", mixinStandardHelpOptions = true,
+    description = {"Start the workers and the balancer.",
+        "Foreground by default (Ctrl+C stops gracefully); -d detaches and returns once every worker is ready."})
+final class StartCommand implements Callable<Integer> {
+  private final Cli cli;
+
+  @Option(names = {"-d", "--detach"}, description = "Run in the background; logs go to .drover/logs/.")
+  boolean detach;
+
+  StartCommand(Cli cli) {
+    this.cli = cli;
+  }
+
+  @Override
+  public Integer call() {
+    throw new dev.drover.config.DroverException("start: the cluster runtime is not in this build yet");
+  }
+}
