@@ -26,7 +26,7 @@ final class RoutesReader {
   }
 
   List<RouteRule> read(Object raw, int line) {
-    if (!(raw instanceof TomlArray array) || !array.containsTables()) {
+    if (!(raw instanceof TomlArray array) || !allTables(array)) {
       throw new IllegalArgumentException("an array of tables [[" + env + ".balancer.rate_limit.routes]]");
     }
     List<RouteRule> rules = new ArrayList<>();
@@ -38,6 +38,16 @@ final class RoutesReader {
       }
     }
     return List.copyOf(rules);
+  }
+
+  /** tomlj's own containsTables() throws since its arrays may mix types, so each element is checked. */
+  private static boolean allTables(TomlArray array) {
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.get(i) instanceof TomlTable)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private RouteRule readRule(TomlTable t, int number, int line) {
