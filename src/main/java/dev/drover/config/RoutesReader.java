@@ -26,7 +26,7 @@ final class RoutesReader {
   }
 
   List<RouteRule> read(Object raw, int line) {
-    if (!(raw instanceof TomlArray array) || array.toList().stream().anyMatch(e -> !(e instanceof TomlTable))) {
+    if (!(raw instanceof TomlArray array) || !allTables(array)) {
       throw new IllegalArgumentException("an array of tables [[" + env + ".balancer.rate_limit.routes]]");
     }
     List<RouteRule> rules = new ArrayList<>();
@@ -38,6 +38,16 @@ final class RoutesReader {
       }
     }
     return List.copyOf(rules);
+  }
+
+  /** tomlj's own containsTables() throws since its arrays may mix types, so each element is checked. */
+  private static boolean allTables(TomlArray array) {
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.get(i) instanceof TomlTable)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private RouteRule readRule(TomlTable t, int number, int line) {
@@ -68,16 +78,15 @@ final class RoutesReader {
       }
     }
     Rate limit = null;
-    if (!t.contains("limit")) {
-      problems.at(file, line, 0, label + " needs 'limit', a rate such as \"10/second\"");
-      ok = false;
-    } else {
-      try {
-        limit = (Rate) ValueType.RATE.fromToml(t.get("limit"));
-      } catch (IllegalArgumentException e) {
-        problems.at(file, lineOf(t, "limit", line), 0, label + ".limit must be " + e.getMessage() + ", got " + Toml.literal(t.get("limit")));
-        ok = false;
+    try {
+      if (!t.contains("limit")) {
+        throw new IllegalArgumentException("set, a rate such as \"10/second\"");
       }
+      limit = (Rate) ValueType.RATE.fromToml(t.get("limit"));
+    } catch (IllegalArgumentException e) {
+      problems.at(file, lineOf(t, "limit", line), 0, label + ".limit must be " + e.getMessage()
+          + (t.contains("limit") ? ", got " + Toml.literal(t.get("limit")) : ""));
+      ok = false;
     }
     int burst = 0;
     if (t.contains("burst")) {
