@@ -38,6 +38,7 @@ public final class Main {
 
   static CommandLine commandLine(Cli cli) {
     CommandLine cmd = new CommandLine(new DroverCommand(cli));
+    cmd.addSubcommand(new InitCommand(cli));
     cmd.addSubcommand(ConfigCommand.commandLine(cli));
     cmd.addSubcommand(new SecretCommand(cli));
     cmd.addSubcommand(new StartCommand(cli));

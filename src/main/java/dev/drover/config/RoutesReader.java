@@ -78,15 +78,16 @@ final class RoutesReader {
       }
     }
     Rate limit = null;
-    try {
-      if (!t.contains("limit")) {
-        throw new IllegalArgumentException("set, a rate such as \"10/second\"");
-      }
-      limit = (Rate) ValueType.RATE.fromToml(t.get("limit"));
-    } catch (IllegalArgumentException e) {
-      problems.at(file, lineOf(t, "limit", line), 0, label + ".limit must be " + e.getMessage()
-          + (t.contains("limit") ? ", got " + Toml.literal(t.get("limit")) : ""));
+    if (!t.contains("limit")) {
+      problems.at(file, line, 0, label + " needs 'limit', a rate such as \"10/second\"");
       ok = false;
+    } else {
+      try {
+        limit = (Rate) ValueType.RATE.fromToml(t.get("limit"));
+      } catch (IllegalArgumentException e) {
+        problems.at(file, lineOf(t, "limit", line), 0, label + ".limit must be " + e.getMessage() + ", got " + Toml.literal(t.get("limit")));
+        ok = false;
+      }
     }
     int burst = 0;
     if (t.contains("burst")) {

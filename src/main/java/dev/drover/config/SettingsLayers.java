@@ -27,8 +27,15 @@ public final class SettingsLayers {
       problems.at(fileName, err.position().line(), err.position().column(), "syntax error: " + err.getMessage());
     }
     problems.throwIfAny();
+    Map<String, Map<String, Entry>> envs = read(toml, fileName, false, problems);
+    problems.throwIfAny();
+    return envs;
+  }
+
+  /** Reads every environment table of a parsed file, adding each problem found to {@code problems}. */
+  static Map<String, Map<String, Entry>> read(TomlParseResult toml, String fileName, boolean secretFile, Problems problems) {
     Map<String, Map<String, Entry>> envs = new LinkedHashMap<>();
-    LayerReader reader = new LayerReader(fileName, false, problems);
+    LayerReader reader = new LayerReader(fileName, secretFile, problems);
     for (String env : toml.keySet()) {
       if (toml.get(List.of(env)) instanceof TomlTable table) {
         envs.put(env, reader.read(env, table));
@@ -38,7 +45,6 @@ public final class SettingsLayers {
             + "' must be inside an environment table such as [default]");
       }
     }
-    problems.throwIfAny();
     return envs;
   }
 }

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
-import org.tomlj.TomlTable;
 
 /**
  * Loads a project's settings the dynaconf way. Precedence, lowest first: built-in defaults,
@@ -115,19 +114,7 @@ public final class SettingsLoader {
       }
       return Map.of();
     }
-    Map<String, Map<String, Entry>> envs = new LinkedHashMap<>();
-    LayerReader reader = new LayerReader(name, secretFile, problems);
-    for (String env : toml.keySet()) {
-      Object value = toml.get(List.of(env));
-      if (value instanceof TomlTable table) {
-        envs.put(env, reader.read(env, table));
-      } else {
-        var pos = toml.inputPositionOf(List.of(env));
-        problems.at(name, pos.line(), pos.column(), "top-level key '" + env
-            + "' must be inside an environment table such as [default]");
-      }
-    }
-    return envs;
+    return SettingsLayers.read(toml, name, secretFile, problems);
   }
 
   private void applyEnvironment(Map<String, Entry> entries, Problems problems) {

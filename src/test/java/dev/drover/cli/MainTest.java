@@ -149,8 +149,25 @@ class MainTest {
   }
 
   @Test
+  void initMakesAProjectOnceAndNeverPrintsTheSecret() throws Exception {
+    Path shop = dir.resolve("shop");
+    Run init = drover(Map.of(), "-C", dir.toString(), "init", "shop");
+    assertThat(init.code()).isZero();
+    assertThat(init.out()).contains("created shop (template hello)").contains(".secrets.toml");
+    String key = java.nio.file.Files.readString(shop.resolve(".secrets.toml"));
+    assertThat(key).containsPattern("secret_key = \"[0-9a-f]{48}\"");
+    Run show = drover(Map.of(), "-C", shop.toString(), "config", "show");
+    assertThat(show.code()).isZero();
+    assertThat(show.out()).contains("secret_key = \"********\"");
+    assertThat(init.out() + show.out()).doesNotContainPattern("[0-9a-f]{48}");
+    Run again = drover(Map.of(), "-C", dir.toString(), "init", "shop");
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).startsWith("drover: '" + shop + "' is not empty; use --force");
+  }
+
+  @Test
   void everyCommandHasHelp() {
-    for (String cmd : List.of("config", "secret", "start", "stop", "reload", "status", "scale", "logs")) {
+    for (String cmd : List.of("init", "config", "secret", "start", "stop", "reload", "status", "scale", "logs")) {
       Run help = drover(Map.of(), cmd, "--help");
       assertThat(help.code()).as(cmd).isZero();
       assertThat(help.out()).as(cmd).startsWith("Usage: drover " + cmd);
