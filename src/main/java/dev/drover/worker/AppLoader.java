@@ -3,6 +3,7 @@ package dev.drover.worker;
 import dev.drover.config.Secret;
 import dev.drover.config.WorkerSpec;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -38,7 +39,7 @@ final class AppLoader {
     this.pid = pid;
   }
 
-  /** The app's handler; a custom app's class loader becomes the calling thread's context class loader. */
+  /** The app's handler, ready to serve. */
   HttpHandler load() throws BootException {
     String app = spec.app() == null ? "" : spec.app().trim();
     Path projectDir = Path.of(spec.projectDir());
@@ -52,7 +53,19 @@ final class AppLoader {
 
   private HttpHandler custom(String className, Path projectDir) throws BootException {
     ClassLoader loader = classLoader(projectDir);
-    Thread.currentThread().setContextClassLoader(loader);
+    // Libraries an app uses (JDBC drivers, ServiceLoader, Jackson modules) look classes up through the
+    // context class loader: it must be the app's while the app is built and while it serves.
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(loader);
+    try {
+      return new BlockingHandler(new AppClassLoaderHandler(loader, build(className, loader)));
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private HttpHandler build(String className, ClassLoader loader) throws BootException {
     Class<?> type;
     try {
       type = Class.forName(className, true, loader);
@@ -81,8 +94,8 @@ final class AppLoader {
       throw new BootException("app class " + className + " is neither a " + App.class.getName() + " nor an "
           + HttpHandler.class.getName());
     }
-    // Apps are written as plain blocking code (JDBC, HTTP calls); they must not run on an IO thread.
-    return new BlockingHandler(handler);
+    // Apps are written as plain blocking code (JDBC, HTTP calls); BlockingHandler keeps them off IO threads.
+    return handler;
   }
 
   private ClassLoader classLoader(Path projectDir) throws BootException {
@@ -140,6 +153,21 @@ final class AppLoader {
     Map<String, Object> all = new LinkedHashMap<>(spec.appSettings());
     all.putAll(secrets.revealedByPlainName());
     return all;
+  }
+
+  /** Runs each request of a custom app with the app's class loader as the thread's context class loader. */
+  record AppClassLoaderHandler(ClassLoader loader, HttpHandler app) implements HttpHandler {
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+      Thread thread = Thread.currentThread();
+      ClassLoader previous = thread.getContextClassLoader();
+      thread.setContextClassLoader(loader);
+      try {
+        app.handleRequest(exchange);
+      } finally {
+        thread.setContextClassLoader(previous);
+      }
+    }
   }
 
   private final class Context implements AppContext {

@@ -86,8 +86,7 @@ class AppLoaderTest {
   void anAppGetsItsContextAndRunsBlocking() throws Exception {
     HttpHandler handler = load(RecordingApp.class.getName());
 
-    assertThat(handler).isInstanceOf(BlockingHandler.class);
-    AppContext ctx = ((ContextHandler) ((BlockingHandler) handler).getHandler()).ctx();
+    AppContext ctx = ((ContextHandler) appOf(handler)).ctx();
     assertThat(ctx.workerId()).isEqualTo(2);
     assertThat(ctx.env()).isEqualTo("staging");
     assertThat(ctx.settings()).containsEntry("greeting", "hi").containsEntry("db.pool", 5).hasSize(2);
@@ -100,16 +99,33 @@ class AppLoaderTest {
 
   @Test
   void aPlainHandlerGetsSettingsAndSecretsAsText() throws Exception {
-    BlockingHandler handler = (BlockingHandler) load(SettingsHandler.class.getName());
+    SettingsHandler app = (SettingsHandler) appOf(load(SettingsHandler.class.getName()));
 
-    SettingsHandler app = (SettingsHandler) handler.getHandler();
     assertThat(app.settings).containsEntry("greeting", "hi").containsEntry("secret_key", "s3cr3t")
         .containsEntry("db_password", "pw").containsEntry("db.pool", 5);
   }
 
   @Test
   void aPlainHandlerWithoutSettingsUsesItsNoArgConstructor() throws Exception {
-    assertThat(((BlockingHandler) load(PlainHandler.class.getName())).getHandler()).isInstanceOf(PlainHandler.class);
+    assertThat(appOf(load(PlainHandler.class.getName()))).isInstanceOf(PlainHandler.class);
+  }
+
+  @Test
+  void aCustomAppRunsBlockingWithItsOwnClassLoader() throws Exception {
+    ClassLoader before = Thread.currentThread().getContextClassLoader();
+    HttpHandler served = load(PlainHandler.class.getName());
+
+    assertThat(served).isInstanceOf(BlockingHandler.class);
+    AppLoader.AppClassLoaderHandler withLoader =
+        (AppLoader.AppClassLoaderHandler) ((BlockingHandler) served).getHandler();
+    assertThat(withLoader.loader()).isInstanceOf(java.net.URLClassLoader.class);
+    assertThat(withLoader.loader().getParent()).isSameAs(AppLoader.class.getClassLoader());
+    assertThat(Thread.currentThread().getContextClassLoader()).as("restored after loading").isSameAs(before);
+  }
+
+  /** The app's own handler inside the wrappers the loader adds. */
+  private static HttpHandler appOf(HttpHandler served) {
+    return ((AppLoader.AppClassLoaderHandler) ((BlockingHandler) served).getHandler()).app();
   }
 
   @Test
