@@ -26,7 +26,8 @@ final class RoutesReader {
   }
 
   List<RouteRule> read(Object raw, int line) {
-    if (!(raw instanceof TomlArray array) || !array.containsTables()) {
+    // tomlj 1.x arrays are heterogeneous and containsTables() only throws, so each element is checked.
+    if (!(raw instanceof TomlArray array) || !array.toList().stream().allMatch(TomlTable.class::isInstance)) {
       throw new IllegalArgumentException("an array of tables [[" + env + ".balancer.rate_limit.routes]]");
     }
     List<RouteRule> rules = new ArrayList<>();
