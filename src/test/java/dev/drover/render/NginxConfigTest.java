@@ -4,39 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.drover.testing.Peers;
 import dev.drover.testing.Ports;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Generated nginx.conf files checked by the real {@code nginx -t}. */
 class NginxConfigTest {
-  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(60);
-  private static Path nginx;
-  private static String build;
+  private static NginxSandbox sandbox;
 
   @TempDir
   Path dir;
 
   @BeforeAll
   static void findNginx() {
-    nginx = Peers.require("nginx", "nginx-light");
-    build = Peers.run(List.of(nginx.toString(), "-V"), Path.of("."), CHECK_TIMEOUT).output();
+    sandbox = new NginxSandbox();
   }
 
   @Test
-  void plainConfigPasses() throws IOException {
+  void plainConfigPasses() {
     TestProject p = project("plain", basics() + "[default.cluster]\nworkers = 3\nbase_port = " + Ports.free() + "\n");
 
     assertPasses(p.render(Front.NGINX));
   }
 
   @Test
-  void routeRulesPass() throws IOException {
+  void routeRulesPass() {
     TestProject p = project("routes", basics() + """
         [default.cluster]
         base_port = %d
@@ -78,7 +71,7 @@ class NginxConfigTest {
   }
 
   @Test
-  void tlsWithSeparateKeyAndRedirectPasses() throws IOException {
+  void tlsWithSeparateKeyAndRedirectPasses() {
     TestProject p = project("tls", basics() + """
         [default.cluster]
         base_port = %d
@@ -96,7 +89,7 @@ class NginxConfigTest {
   }
 
   @Test
-  void proxiesJsonLogConnectionLimitAndNoRateLimitPass() throws IOException {
+  void proxiesJsonLogConnectionLimitAndNoRateLimitPass() {
     TestProject p = project("behind", basics() + """
         strategy = "round_robin"
         trusted_proxies = ["10.0.0.0/8", "fd00::/8"]
@@ -118,7 +111,7 @@ class NginxConfigTest {
   }
 
   @Test
-  void pathsWithSpacesPass() throws IOException {
+  void pathsWithSpacesPass() {
     TestProject p = project("my shop", basics() + """
         [default.cluster]
         base_port = %d
@@ -138,7 +131,7 @@ class NginxConfigTest {
   }
 
   @Test
-  void aBrokenTemplateFails() throws IOException {
+  void aBrokenTemplateFails() {
     String builtIn = new TemplateSource(null).read(Front.NGINX.templateName());
     assertThat(builtIn).contains("limit_req_status 429;");
     TestProject p = project("broken", basics() + "[default.cluster]\nbase_port = " + Ports.free() + "\n")
@@ -158,38 +151,13 @@ class NginxConfigTest {
     return "[default.balancer]\nlisten = \"127.0.0.1:" + Ports.free() + "\"\n";
   }
 
-  private void assertPasses(String conf) throws IOException {
+  private void assertPasses(String conf) {
     Peers.Result r = check(conf);
     assertThat(r.exitCode()).as("nginx -t said:\n%s\nfor:\n%s", r.output(), conf).isZero();
     assertThat(r.output()).contains("test is successful");
   }
 
-  /**
-   * Runs {@code nginx -t} on the file as generated, except that the pid, logs and temporary folders it
-   * names on a server are moved into a folder of this test, so the check writes nowhere else.
-   */
-  private Peers.Result check(String conf) throws IOException {
-    Path sandbox = Files.createTempDirectory(dir, "nginx-");
-    assertThat(conf).contains("pid /run/nginx.pid;", "error_log /var/log/nginx/", "access_log /var/log/nginx/");
-    String local = conf.replace("/run/nginx.pid", sandbox.resolve("nginx.pid").toString())
-        .replace("/var/log/nginx/", sandbox + "/")
-        .replaceFirst("(?m)^http \\{$", "http {\n" + tempPaths(sandbox));
-    Path file = sandbox.resolve("nginx.conf");
-    Files.writeString(file, local);
-    return Peers.run(List.of(nginx.toString(), "-t", "-e", "stderr", "-p", sandbox + "/", "-c", file.toString()),
-        sandbox, CHECK_TIMEOUT);
-  }
-
-  /** nginx creates a temporary folder for each module that buffers to disk; keep them all in the sandbox. */
-  private static String tempPaths(Path sandbox) {
-    StringBuilder b = new StringBuilder();
-    b.append("    client_body_temp_path ").append(sandbox.resolve("body")).append(";\n");
-    b.append("    proxy_temp_path ").append(sandbox.resolve("proxy")).append(";\n");
-    for (String module : List.of("fastcgi", "uwsgi", "scgi")) {
-      if (!build.contains("--without-http_" + module + "_module")) {
-        b.append("    ").append(module).append("_temp_path ").append(sandbox.resolve(module)).append(";\n");
-      }
-    }
-    return b.toString();
+  private Peers.Result check(String conf) {
+    return sandbox.test(conf, dir);
   }
 }
