@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.drover.testing.Ports;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,10 +56,9 @@ final class FrontTraffic {
       if (!front.isAlive()) {
         fail("front exited with " + front.exitValue() + ": " + read(log));
       }
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), listenPort)) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 1000);
         return;
-      } catch (ConnectException e) {
-        Thread.sleep(50);
       } catch (IOException e) {
         Thread.sleep(50);
       }
@@ -101,7 +101,7 @@ final class FrontTraffic {
 
   private static String read(Path log) {
     try {
-      return java.nio.file.Files.readString(log);
+      return Files.readString(log);
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }

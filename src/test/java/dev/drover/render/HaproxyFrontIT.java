@@ -23,16 +23,17 @@ class HaproxyFrontIT {
     Files.writeString(cfg, traffic.project(dir.resolve("shop")).render(Front.HAPROXY));
     Path log = dir.resolve("haproxy.out");
 
-    try (EchoWorker worker = new EchoWorker(traffic.workerPort)) {
+    EchoWorker worker = new EchoWorker(traffic.workerPort);
+    try {
       // -db keeps HAProxy in the foreground, so this test owns it and ends it.
       Process front = new ProcessBuilder(List.of(haproxy.toString(), "-db", "-f", cfg.toString()))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       List<ProcessHandle> children = List.of();
       try {
         traffic.awaitListening(front, log);
-        children = front.descendants().toList();
         traffic.assertBehaves();
       } finally {
+        children = front.descendants().toList();
         front.destroy();
         if (!front.waitFor(10, TimeUnit.SECONDS)) {
           front.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -40,6 +41,8 @@ class HaproxyFrontIT {
       }
       assertThat(front.isAlive()).isFalse();
       assertThat(children).as("processes the front started").noneMatch(ProcessHandle::isAlive);
+    } finally {
+      worker.close();
     }
   }
 }

@@ -67,7 +67,7 @@ final class TestProject {
     return load(SettingsLoader.DEFAULT_ENV);
   }
 
-  /** A generator for a 2-core machine, the cores of the box these figures were taken on. */
+  /** A generator for a 2-core machine: workers = "auto" then means 5. */
   FrontGenerator generator() {
     return generator(2);
   }
