@@ -265,7 +265,8 @@ class WorkerIT {
     CompletableFuture<TestHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(w.port, "/api/slow?ms=1500"));
     Thread.sleep(500); // in flight
 
-    w.process.destroy(); // SIGTERM
+    // SIGTERM only: Process.destroy() would also close stdin, which the worker reads as "supervisor gone".
+    w.process.toHandle().destroy();
     Thread.sleep(200);
     TestHttp.Response during = TestHttp.get(w.port, HealthHandler.PATH);
 
