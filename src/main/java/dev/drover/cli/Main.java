@@ -40,6 +40,7 @@ public final class Main {
     CommandLine cmd = new CommandLine(new DroverCommand(cli));
     cmd.addSubcommand(new InitCommand(cli));
     cmd.addSubcommand(ConfigCommand.commandLine(cli));
+    cmd.addSubcommand(new GenerateCommand(cli));
     cmd.addSubcommand(new SecretCommand(cli));
     cmd.addSubcommand(new StartCommand(cli));
     cmd.addSubcommand(new StopCommand(cli));

@@ -166,8 +166,27 @@ class MainTest {
   }
 
   @Test
+  void generateNeedsBasePortThenWritesAFileOnceWithoutSecrets() throws Exception {
+    Run noPorts = drover("generate", "nginx");
+    assertThat(noPorts.code()).isEqualTo(1);
+    assertThat(noPorts.err().strip()).isEqualTo("cluster.base_port is 0 (free ports chosen at start), so a front cannot"
+        + " address the workers: set base_port in [default.cluster] of settings.toml, e.g. base_port = 8001");
+    TestProject.in(dir).settings("[default.cluster]\nbase_port = 8101\nworkers = 2\n");
+    Path out = dir.resolve("nginx.conf");
+    Run written = drover("generate", "nginx", "-o", out.toString());
+    assertThat(written.code()).as(written.err()).isZero();
+    assertThat(java.nio.file.Files.readString(out)).contains("127.0.0.1:8101").contains("127.0.0.1:8102")
+        .doesNotContain(SECRET).doesNotContain(DB_PASSWORD);
+    Run again = drover("generate", "nginx", "-o", out.toString());
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).contains("exists; use --force");
+    assertThat(drover("generate", "systemd").out()).contains("Restart=on-failure").doesNotContain(SECRET);
+    assertThat(drover("generate", "apache").err()).contains("unknown front 'apache'");
+  }
+
+  @Test
   void everyCommandHasHelp() {
-    for (String cmd : List.of("init", "config", "secret", "start", "stop", "reload", "status", "scale", "logs")) {
+    for (String cmd : List.of("init", "config", "generate", "secret", "start", "stop", "reload", "status", "scale", "logs")) {
       Run help = drover(Map.of(), cmd, "--help");
       assertThat(help.code()).as(cmd).isZero();
       assertThat(help.out()).as(cmd).startsWith("Usage: drover " + cmd);
