@@ -66,7 +66,10 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
     if (backend != null) {
       abandon();
     }
-    if (done || timedOut) {
+    if (done) {
+      return; // answered already; asking the proxy to answer again would close the client's connection
+    }
+    if (timedOut) {
       handler.couldNotResolveBackend(exchange);
       return;
     }
@@ -98,8 +101,9 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
     return true;
   }
 
-  void connectFailed(IOException e) {
-    pool.fail(backend, "refused a connection (" + e.getMessage() + ")");
+  /** {@code refusing} is named by the pool: by now this attempt may have moved on or finished. */
+  void connectFailed(Backend refusing, IOException e) {
+    pool.fail(refusing, "refused a connection (" + e.getMessage() + ")");
     if (wantsConnection()) {
       failed = true;
       handler.failed(exchange);

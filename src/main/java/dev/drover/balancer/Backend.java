@@ -31,7 +31,7 @@ final class Backend {
     this.id = id;
     this.uri = uri;
     this.address = new InetSocketAddress(uri.getHost(), uri.getPort());
-    this.connections = new ConnectionPool(uri, ioThreads);
+    this.connections = new ConnectionPool(this, uri, ioThreads); // keeps the reference only
   }
 
   /** Accepts only what a worker listens on: {@code http://host:port} with nothing after the port. */

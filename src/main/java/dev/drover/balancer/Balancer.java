@@ -77,7 +77,7 @@ public final class Balancer {
     }
     if (settings.tls().enabled()) {
       throw new DroverException("balancer.tls.cert is set, but the built-in balancer does not serve TLS yet;"
-          + " put nginx or HAProxy in front (drover render) or unset it");
+          + " put nginx or HAProxy in front of it, or unset balancer.tls.cert");
     }
     events = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, THREAD_NAME + "-events");

@@ -26,12 +26,14 @@ final class ConnectionPool {
   /** Small requests must not sit behind Nagle's algorithm on a loopback hop. */
   private static final OptionMap OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
 
+  private final Backend owner;
   private final URI uri;
   private final UndertowClient client = UndertowClient.getInstance();
   private final AtomicReferenceArray<Slot> slots;
   private volatile boolean closed;
 
-  ConnectionPool(URI uri, int ioThreads) {
+  ConnectionPool(Backend owner, URI uri, int ioThreads) {
+    this.owner = owner;
     this.uri = uri;
     this.slots = new AtomicReferenceArray<>(ioThreads);
   }
@@ -156,13 +158,13 @@ final class ConnectionPool {
           public void failed(IOException e) {
             open--;
             // the attempt fails the backend first, so what is queued here then goes elsewhere
-            attempt.connectFailed(e);
+            attempt.connectFailed(owner, e);
             rejectWaiting();
           }
         }, null, uri, thread, null, attempt.exchange().getConnection().getByteBufferPool(), OPTIONS);
       } catch (RuntimeException e) {
         open--;
-        attempt.connectFailed(new IOException(e));
+        attempt.connectFailed(owner, new IOException(e));
       }
     }
 

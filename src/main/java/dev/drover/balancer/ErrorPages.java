@@ -4,7 +4,6 @@ import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 import java.nio.charset.StandardCharsets;
 
@@ -51,7 +50,7 @@ final class ErrorPages implements HttpHandler {
     }
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, (html ? "text/html" : "text/plain") + "; charset=utf-8");
     exchange.getResponseHeaders().remove(Headers.CONTENT_LENGTH);
-    exchange.getResponseHeaders().remove(new HttpString("Transfer-Encoding"));
+    exchange.getResponseHeaders().remove(Headers.TRANSFER_ENCODING);
     exchange.getResponseSender().send(body.toString(), StandardCharsets.UTF_8);
     return true;
   }
