@@ -155,7 +155,10 @@ public final class Balancer {
     pool.retire(id);
   }
 
-  /** Forgets {@code id}; its idle connections are closed, requests in flight finish on theirs. */
+  /**
+   * Forgets {@code id}; its idle connections are closed, requests in flight finish on theirs. The usual order
+   * is {@link #retire}, wait for {@link #inFlight} to reach 0, then remove: the counters go with the backend.
+   */
   public void remove(String id) {
     pool.remove(id);
   }

@@ -7,10 +7,10 @@
  * then {@code UpstreamHandler} in front of Undertow's {@code ProxyHandler}. Protection handlers (rate limits,
  * queue) go between the forwarded-headers step and the upstream step.
  *
- * <p>Undertow's {@code ProxyHandler} does the HTTP work (streaming, 100-continue, trailers, upgrades); choosing a
- * backend, the keep-alive pools, failure detection, retries and the error statuses are ours
- * ({@code RoutingProxyClient}, {@code BackendPool}, {@code ConnectionPool}, {@code Attempt}), because Undertow's
- * {@code LoadBalancingProxyClient} piles a dead backend's share onto its neighbour, has no draining state, and
- * closes pools from foreign threads.
+ * <p>{@code FrontListener} owns the socket and the threads. Undertow's {@code ProxyHandler} does the HTTP
+ * work (streaming, 100-continue, trailers, upgrades); choosing a backend, the keep-alive pools, failure
+ * detection, retries and the error statuses are ours ({@code UpstreamHandler}, {@code BackendPool},
+ * {@code ConnectionPool}, {@code Attempt}), because Undertow's {@code LoadBalancingProxyClient} piles a dead
+ * backend's share onto its neighbour, has no draining state, and closes pools from foreign threads.
  */
 package dev.drover.balancer;
