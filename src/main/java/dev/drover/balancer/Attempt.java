@@ -1,0 +1,213 @@
+package dev.drover.balancer;
+
+import io.undertow.client.ClientConnection;
+import io.undertow.server.DefaultResponseListener;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.proxy.ProxyCallback;
+import io.undertow.server.handlers.proxy.ProxyConnection;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import io.undertow.util.WorkerUtils;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+
+/**
+ * One request on its way to a backend: which backend holds it, which were tried, and how it ended.
+ *
+ * <p>Undertow's {@code ProxyHandler} asks for a connection through {@link #route}, again after each failed try,
+ * and answers every failure it gives up on with a bare 503 (or 500). This object knows why, so as the
+ * exchange's default response listener it turns those into 502 (a backend broke), 504 (too slow) or 503 with
+ * {@code Retry-After} (nobody to ask). Everything here runs on the exchange's IO thread.
+ */
+final class Attempt implements ExchangeCompletionListener, DefaultResponseListener, Runnable {
+  static final AttachmentKey<Attempt> KEY = AttachmentKey.create(Attempt.class);
+  /** Outgoing paths are the client's path as is; the backend URI has none. */
+  private static final String TARGET_PATH = "/";
+
+  private final HttpServerExchange exchange;
+  private final BackendPool pool;
+  private ProxyCallback<ProxyConnection> handler;
+  /** Holds one in-flight count while set. */
+  private Backend backend;
+  /** Leased from the backend's pool while set. */
+  private ClientConnection connection;
+  private Backend[] tried = BackendPool.NONE;
+  /** A backend refused or dropped this request. */
+  private boolean failed;
+  private boolean timedOut;
+  /** The response is ours (an error page), not the backend's. */
+  private boolean answered;
+  private boolean done;
+  private XnioExecutor.Key timer;
+
+  Attempt(HttpServerExchange exchange, BackendPool pool) {
+    this.exchange = exchange;
+    this.pool = pool;
+  }
+
+  HttpServerExchange exchange() {
+    return exchange;
+  }
+
+  /** Gives the backend this long to start its response; the timer dies with the exchange. */
+  void startTimer(long millis) {
+    timer = WorkerUtils.executeAfter(exchange.getIoThread(), this, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The proxy wants a connection: for the first try, or for the next one after a failure. */
+  void route(ProxyCallback<ProxyConnection> handler) {
+    this.handler = handler;
+    if (backend != null) {
+      abandon();
+    }
+    if (done) {
+      return; // answered already; asking the proxy to answer again would close the client's connection
+    }
+    if (timedOut) {
+      handler.couldNotResolveBackend(exchange);
+      return;
+    }
+    Backend next = pool.select(tried);
+    if (next == null && tried.length > 0) {
+      // a lone backend may have dropped only a stale keep-alive connection: one more try on a fresh one
+      next = pool.select(BackendPool.NONE);
+    }
+    if (next == null) {
+      handler.couldNotResolveBackend(exchange);
+      return;
+    }
+    backend = next;
+    next.connections().acquire(this);
+  }
+
+  /** Still waiting for a connection from a pool. */
+  boolean wantsConnection() {
+    return !done && !timedOut;
+  }
+
+  /** The pool has a connection for us; false when we no longer want it and the pool keeps it. */
+  boolean connected(ClientConnection c) {
+    if (!wantsConnection()) {
+      return false;
+    }
+    connection = c;
+    handler.completed(exchange, new ProxyConnection(c, TARGET_PATH));
+    return true;
+  }
+
+  /** {@code refusing} is named by the pool: by now this attempt may have moved on or finished. */
+  void connectFailed(Backend refusing, IOException e) {
+    pool.fail(refusing, "refused a connection (" + e.getMessage() + ")");
+    if (wantsConnection()) {
+      failed = true;
+      handler.failed(exchange);
+    }
+  }
+
+  /** The pool is full or closed; not the backend's fault, so the next try goes elsewhere without blame. */
+  void rejected() {
+    if (wantsConnection()) {
+      handler.queuedRequestFailed(exchange);
+    }
+  }
+
+  /**
+   * Upstream timeout: the answer becomes a 504. Closing a client connection drains it first, so the proxy may
+   * hear of the failure only later and then closes the client's connection; making this exchange the last
+   * on that connection keeps the late close from cutting a following request.
+   */
+  @Override
+  public void run() {
+    timer = null;
+    if (done || exchange.isResponseStarted()) {
+      return;
+    }
+    timedOut = true;
+    exchange.setPersistent(false);
+    if (connection != null) {
+      IoUtils.safeClose(connection);
+    }
+    if (!done && !exchange.isResponseStarted()) {
+      // still queued or connecting: nothing else will end it
+      exchange.setStatusCode(StatusCodes.GATEWAY_TIME_OUT);
+      exchange.endExchange();
+    }
+  }
+
+  @Override
+  public boolean handleDefaultResponse(HttpServerExchange ex) {
+    if (ex.isResponseStarted()) {
+      return false;
+    }
+    answered = true;
+    if (timedOut) {
+      ex.setStatusCode(StatusCodes.GATEWAY_TIME_OUT);
+    } else if (connection != null || failed) {
+      if (connection != null) {
+        // the proxy gave up on a connection that broke without asking for another
+        dropConnection();
+      }
+      ex.setStatusCode(StatusCodes.BAD_GATEWAY);
+    } else if (ex.getStatusCode() == StatusCodes.SERVICE_UNAVAILABLE) {
+      ex.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+    }
+    return false; // the error page handler further out writes the body
+  }
+
+  @Override
+  public void exchangeEvent(HttpServerExchange ex, NextListener next) {
+    done = true;
+    if (timer != null) {
+      timer.remove();
+      timer = null;
+    }
+    if (backend != null) {
+      if (connection != null) {
+        if (!answered) {
+          backend.served();
+        }
+        backend.connections().release(connection);
+        connection = null;
+      }
+      backend.leave();
+      backend = null;
+    }
+    next.proceed();
+  }
+
+  /** The try on {@link #backend} broke; forget it and count it as tried. */
+  private void abandon() {
+    if (connection != null) {
+      dropConnection();
+    }
+    backend.leave();
+    tried = Arrays.copyOf(tried, tried.length + 1);
+    tried[tried.length - 1] = backend;
+    backend = null;
+  }
+
+  /**
+   * Lets go of a connection that broke under this request. It is closed later on its own thread: we are
+   * usually inside the client's failure callback, and closing there fails the same request a second time,
+   * which would send it to yet another backend while the retry is already under way.
+   */
+  private void dropConnection() {
+    if (!timedOut) {
+      failed = true;
+      pool.probe(backend, exchange.getIoThread());
+    }
+    ClientConnection c = connection;
+    connection = null;
+    try {
+      c.getIoThread().execute(() -> IoUtils.safeClose(c));
+    } catch (RejectedExecutionException e) {
+      IoUtils.safeClose(c); // shutting down: no callback is coming any more
+    }
+  }
+}

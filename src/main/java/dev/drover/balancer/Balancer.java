@@ -1,0 +1,213 @@
+package dev.drover.balancer;
+
+import dev.drover.config.BalancerSettings;
+import dev.drover.config.ConfigException;
+import dev.drover.config.DroverException;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.xnio.OptionMap;
+
+/**
+ * The built-in load balancer: an Undertow listener on {@code balancer.listen} that proxies to a pool of
+ * backends the owner changes while traffic flows.
+ *
+ * <p>A backend enters with {@link #admit} once it has answered a health check, leaves rotation with
+ * {@link #retire} (requests in flight finish) and is forgotten with {@link #remove}. A backend that refuses a
+ * connection, or drops one and then refuses, is taken out of rotation at once and reported to the
+ * {@link BackendListener}; idempotent requests it dropped are retried on another backend. All methods are
+ * thread-safe; pool changes take no lock on the request path.
+ *
+ * <p>Answers of its own: 503 with {@code Retry-After: 1} when no backend is in rotation, 502 when a backend
+ * failed and no retry was possible, 504 when a backend did not start its response within
+ * {@code balancer.upstream_timeout}, 404 for {@code /_drover/}, 413 above {@code balancer.max_body}.
+ */
+public final class Balancer {
+  /** Grace for in-flight requests on {@link #stop()}. */
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+  /** How long closing connections and threads may take once the grace is over. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+  /** Every thread the balancer starts has a name beginning with this. */
+  static final String THREAD_NAME = "drover-balancer";
+  private static final System.Logger LOG = System.getLogger(Balancer.class.getName());
+
+  private final BalancerSettings settings;
+  private final int ioThreads;
+  private final BackendPool pool;
+  private final GracefulShutdownHandler gate;
+  private final HttpHandler root;
+  private FrontListener front;
+  private volatile ExecutorService events;
+  private boolean stopped;
+
+  public Balancer(BalancerSettings settings, BackendListener listener) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    Strategy strategy;
+    TrustedProxies trusted;
+    try {
+      strategy = Strategy.named(settings.strategy());
+      trusted = TrustedProxies.parse(settings.trustedProxies());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    this.pool = new BackendPool(strategy, ioThreads, listener, this::post);
+    HttpHandler upstream = new UpstreamHandler(pool, settings.upstreamTimeout());
+    // protection handlers (rate limits, concurrency queue) belong between these two
+    HttpHandler forwarded = new ForwardedHeadersHandler(trusted, upstream);
+    HttpHandler limited = new BodyLimitHandler(settings.maxBody().bytes(), forwarded);
+    this.gate = new GracefulShutdownHandler(new InternalPathGuard(limited));
+    this.root = new ErrorPages(new RequestIdHandler(gate));
+  }
+
+  /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
+  public synchronized void start() {
+    if (front != null || stopped) {
+      throw new IllegalStateException("a balancer starts once");
+    }
+    if (settings.tls().enabled()) {
+      throw new DroverException("balancer.tls.cert is set, but the built-in balancer does not serve TLS yet;"
+          + " put nginx or HAProxy in front of it, or unset balancer.tls.cert");
+    }
+    events = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, THREAD_NAME + "-events");
+      t.setDaemon(true);
+      return t;
+    });
+    OptionMap serverOptions = OptionMap.builder()
+        .set(UndertowOptions.MAX_HEADER_SIZE, (int) Math.min(Integer.MAX_VALUE, settings.maxHeaderSize().bytes()))
+        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(settings.readTimeout()))
+        .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(settings.idleTimeout()))
+        .getMap();
+    try {
+      front = FrontListener.open(settings.listen(), ioThreads, serverOptions, root, THREAD_NAME);
+    } catch (IOException | RuntimeException e) {
+      events.shutdownNow();
+      events = null;
+      throw new DroverException("balancer cannot listen on " + settings.listen() + ": " + rootMessage(e), e);
+    }
+    LOG.log(System.Logger.Level.INFO, "balancer listening on {0}", front.address());
+  }
+
+  /** The address really listened on, e.g. the chosen port when {@code balancer.listen} had port 0. */
+  public synchronized InetSocketAddress boundAddress() {
+    if (front == null) {
+      throw new IllegalStateException("balancer not started");
+    }
+    return front.address();
+  }
+
+  /** Stops with {@link #DEFAULT_GRACE} for requests in flight. */
+  public void stop() {
+    stop(DEFAULT_GRACE);
+  }
+
+  /**
+   * Refuses new connections at once, gives requests in flight up to {@code grace} to finish (new requests on
+   * open keep-alive connections get 503 meanwhile), then closes every connection and thread the balancer
+   * made. Safe to call more than once.
+   */
+  public synchronized void stop(Duration grace) {
+    stopped = true;
+    if (front == null) {
+      return;
+    }
+    front.stopAccepting();
+    gate.shutdown();
+    try {
+      if (!gate.awaitShutdown(grace.toMillis())) {
+        LOG.log(System.Logger.Level.WARNING, "requests still in flight after {0}; closing them", grace);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    pool.close();
+    front.close(CLOSE_WAIT);
+    front = null;
+    events.shutdown();
+    try {
+      if (!events.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        events.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      events.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts routing to {@code backend} ({@code http://host:port}); a known id comes back into rotation. */
+  public void admit(String id, URI backend) {
+    pool.admit(id, backend);
+  }
+
+  /** No new requests go to {@code id} once this returns; those in flight finish. */
+  public void retire(String id) {
+    pool.retire(id);
+  }
+
+  /**
+   * Forgets {@code id}; its idle connections are closed, requests in flight finish on theirs. The usual order
+   * is {@link #retire}, wait for {@link #inFlight} to reach 0, then remove: the counters go with the backend.
+   */
+  public void remove(String id) {
+    pool.remove(id);
+  }
+
+  /** Requests sent to {@code id} and not finished yet; 0 for an unknown id. */
+  public int inFlight(String id) {
+    Backend b = pool.find(id);
+    return b == null ? 0 : b.inFlight();
+  }
+
+  /** Requests {@code id} has answered; 0 for an unknown id. */
+  public long requests(String id) {
+    Backend b = pool.find(id);
+    return b == null ? 0 : b.requests();
+  }
+
+  /** Every known backend id in admission order, in rotation or not. */
+  public List<String> backends() {
+    return pool.ids();
+  }
+
+  /** Runs on network threads: must not wait for the monitor, which {@link #stop} holds while they finish. */
+  private void post(Runnable event) {
+    ExecutorService e = events;
+    if (e == null) {
+      return;
+    }
+    try {
+      e.execute(() -> {
+        try {
+          event.run();
+        } catch (RuntimeException ex) {
+          LOG.log(System.Logger.Level.ERROR, "backend listener failed", ex);
+        }
+      });
+    } catch (RejectedExecutionException ignored) {
+      // stopping: nobody is left to act on it
+    }
+  }
+
+  private static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

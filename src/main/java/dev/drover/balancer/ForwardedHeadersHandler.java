@@ -1,0 +1,45 @@
+package dev.drover.balancer;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HttpString;
+import java.net.InetSocketAddress;
+
+/**
+ * Removes the {@code X-Forwarded-Proto/Host/Port/Server} and {@code Forwarded} headers a client sent unless the
+ * client is a trusted proxy, so a backend cannot be told it was reached over https when it was not. The
+ * proxy then sets them from this connection. {@code X-Forwarded-For} is kept and the peer appended to it:
+ * its last entry is always the address this balancer saw.
+ */
+final class ForwardedHeadersHandler implements HttpHandler {
+  private static final HttpString[] CLAIMS = {
+      new HttpString("X-Forwarded-Proto"), new HttpString("X-Forwarded-Host"), new HttpString("X-Forwarded-Port"),
+      new HttpString("X-Forwarded-Server"), new HttpString("X-Forwarded-Prefix"), new HttpString("Forwarded")};
+  private final TrustedProxies trusted;
+  private final HttpHandler next;
+
+  ForwardedHeadersHandler(TrustedProxies trusted, HttpHandler next) {
+    this.trusted = trusted;
+    this.next = next;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    if (!trustedPeer(exchange)) {
+      HeaderMap headers = exchange.getRequestHeaders();
+      for (HttpString claim : CLAIMS) {
+        headers.remove(claim);
+      }
+    }
+    next.handleRequest(exchange);
+  }
+
+  private boolean trustedPeer(HttpServerExchange exchange) {
+    if (trusted.isEmpty()) {
+      return false;
+    }
+    InetSocketAddress peer = exchange.getSourceAddress();
+    return peer != null && peer.getAddress() != null && trusted.trusts(peer.getAddress());
+  }
+}

@@ -1,0 +1,78 @@
+package dev.drover.balancer;
+
+import dev.drover.config.BalancerSettings;
+import dev.drover.config.DataSize;
+import dev.drover.config.HostPort;
+import dev.drover.config.SettingsLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Balancer settings as a user gets them by default, on a free loopback port, with a few knobs to turn. */
+final class TestSettings {
+  private static BalancerSettings defaults;
+
+  private String strategy;
+  private Duration upstreamTimeout;
+  private List<String> trustedProxies;
+  private DataSize maxBody;
+
+  private TestSettings() {
+    BalancerSettings d = defaults();
+    strategy = d.strategy();
+    upstreamTimeout = d.upstreamTimeout();
+    trustedProxies = d.trustedProxies();
+    maxBody = d.maxBody();
+  }
+
+  static TestSettings balancer() {
+    return new TestSettings();
+  }
+
+  TestSettings strategy(String value) {
+    strategy = value;
+    return this;
+  }
+
+  TestSettings upstreamTimeout(Duration value) {
+    upstreamTimeout = value;
+    return this;
+  }
+
+  TestSettings trustedProxies(String... value) {
+    trustedProxies = List.of(value);
+    return this;
+  }
+
+  TestSettings maxBody(DataSize value) {
+    maxBody = value;
+    return this;
+  }
+
+  BalancerSettings build() {
+    BalancerSettings d = defaults();
+    return new BalancerSettings(new HostPort("127.0.0.1", 0), strategy, d.maxConcurrent(), d.queue(),
+        d.maxConnectionsPerIp(), maxBody, d.maxHeaderSize(), d.readTimeout(), d.idleTimeout(), upstreamTimeout,
+        trustedProxies, d.accessLogFormat(), d.adminListen(), d.rateLimit(), d.tls());
+  }
+
+  /** Loaded through the real loader from an empty project, so the defaults are the schema's. */
+  static synchronized BalancerSettings defaults() {
+    if (defaults == null) {
+      try {
+        Path dir = Files.createTempDirectory("drover-balancer-test");
+        Files.writeString(dir.resolve(SettingsLoader.SETTINGS_FILE), "[default]\n");
+        defaults = new SettingsLoader(dir, Map.of()).load(SettingsLoader.DEFAULT_ENV).settings().balancer();
+        Files.delete(dir.resolve(SettingsLoader.SETTINGS_FILE));
+        Files.delete(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return defaults;
+  }
+}
