@@ -1,0 +1,23 @@
+package dev.drover.runtime;
+
+import java.util.List;
+
+/** The worker JVM's options when settings name none. */
+public final class JvmOptions {
+  /**
+   * Small-footprint flags: 2n+1 JVMs share few cores and little memory. SerialGC and a bounded heap keep an
+   * idle worker near 60 MB RSS instead of G1's growth to ~300 MB under load; C1-only starts faster and
+   * costs less memory (about a fifth of throughput on CPU-bound handlers, little on I/O-bound ones); a
+   * worker that runs out of memory exits so it is replaced instead of limping on.
+   */
+  public static final List<String> SMALL = List.of(
+      "-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-Xss256k", "-XX:TieredStopAtLevel=1",
+      "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto");
+
+  private JvmOptions() {
+  }
+
+  public static List<String> orDefault(List<String> configured) {
+    return configured.isEmpty() ? SMALL : configured;
+  }
+}

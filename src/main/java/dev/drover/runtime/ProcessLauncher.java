@@ -1,0 +1,80 @@
+package dev.drover.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drover.config.DroverException;
+import dev.drover.config.RunLayout;
+import dev.drover.config.Secret;
+import dev.drover.config.WorkerSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs each worker as a child JVM: {@code java <options> -cp <drover's classpath> dev.drover.worker.WorkerMain
+ * <spec file>}, output appended to its log. Its stdin stays a pipe from the supervisor: the first line carries
+ * the secrets, and when the pipe closes (the supervisor is gone, even by kill -9) the worker exits.
+ */
+public final class ProcessLauncher implements WorkerLauncher {
+  static final String WORKER_MAIN = "dev.drover.worker.WorkerMain";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RunLayout layout;
+  private final String javaBinary;
+  private final String classpath;
+  private final List<String> jvmOptions;
+
+  public ProcessLauncher(RunLayout layout, String javaBinary, String classpath, List<String> jvmOptions) {
+    this.layout = layout;
+    this.javaBinary = javaBinary;
+    this.classpath = classpath;
+    this.jvmOptions = List.copyOf(jvmOptions);
+  }
+
+  /** A launcher that runs workers with this JVM's java binary and classpath. */
+  public static ProcessLauncher forThisJvm(RunLayout layout, List<String> jvmOptions) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new ProcessLauncher(layout, java, System.getProperty("java.class.path"), jvmOptions);
+  }
+
+  @Override
+  public WorkerProcess launch(WorkerSpec spec, Map<String, Secret> secrets) {
+    try {
+      Files.createDirectories(layout.runDir());
+      Files.createDirectories(layout.logsDir());
+      JSON.writeValue(layout.workerSpec(spec.id()).toFile(), spec);
+      List<String> command = new ArrayList<>();
+      command.add(javaBinary);
+      command.addAll(jvmOptions);
+      command.add("-Ddrover.worker=" + spec.id());
+      command.add("-cp");
+      command.add(classpath);
+      command.add(WORKER_MAIN);
+      command.add(layout.workerSpec(spec.id()).toString());
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .directory(layout.projectDir().toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.workerLog(spec.id()).toFile()));
+      // The child must not inherit overrides meant for the supervisor, least of all a secret in DROVER_*.
+      builder.environment().keySet().removeIf(k -> k.startsWith("DROVER_"));
+      Process process = builder.start();
+      sendSecrets(process.getOutputStream(), secrets);
+      return new ChildProcess(process);
+    } catch (IOException e) {
+      throw new DroverException("cannot start worker " + spec.id() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void sendSecrets(OutputStream stdin, Map<String, Secret> secrets) throws IOException {
+    Map<String, String> plain = new LinkedHashMap<>();
+    secrets.forEach((k, v) -> plain.put(k, v.reveal()));
+    byte[] line = JSON.writeValueAsString(Map.of("secrets", plain)).getBytes(StandardCharsets.UTF_8);
+    stdin.write(line);
+    stdin.write('\n');
+    stdin.flush();
+  }
+}
