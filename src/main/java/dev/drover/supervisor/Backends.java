@@ -1,0 +1,17 @@
+package dev.drover.supervisor;
+
+import java.net.URI;
+
+/** What the arbiter needs of the balancer's pool: routing to workers by id, and their counts. */
+public interface Backends {
+  void admit(String id, URI address);
+
+  /** Stop routing new requests to it; requests in flight finish. */
+  void retire(String id);
+
+  void remove(String id);
+
+  int inFlight(String id);
+
+  long requests(String id);
+}

@@ -1,0 +1,70 @@
+package dev.drover.supervisor;
+
+import dev.drover.balancer.Balancer;
+import dev.drover.config.Config;
+import dev.drover.config.RunLayout;
+import dev.drover.runtime.JvmOptions;
+import dev.drover.runtime.ProcessLauncher;
+import java.net.URI;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A cluster's parts wired together: the balancer, worker processes launched from this JVM's own jar, and
+ * the supervisor between them. The balancer opens only when asked, so a worker that cannot boot is
+ * reported before any client can connect.
+ */
+public final class Cluster {
+  private final Balancer balancer;
+  private final Supervisor supervisor;
+
+  public Cluster(Config config, Supplier<Config> reloadFrom, RunLayout layout, Consumer<String> log) {
+    this.balancer = new Balancer(config.settings().balancer(),
+        (id, reason) -> log.accept("balancer: backend " + id + " failed: " + reason));
+    this.supervisor = new Supervisor(config, reloadFrom,
+        settings -> ProcessLauncher.forThisJvm(layout, JvmOptions.orDefault(settings.cluster().jvmOptions())),
+        new BalancerBackends(balancer), layout, log);
+  }
+
+  public Supervisor supervisor() {
+    return supervisor;
+  }
+
+  /** Starts accepting clients; throws a DroverException when the listen address cannot be bound. */
+  public void openBalancer() {
+    balancer.start();
+  }
+
+  /** Stops accepting clients; requests in flight get the balancer's grace. */
+  public void closeBalancer() {
+    balancer.stop();
+  }
+
+  /** The balancer seen as the arbiter's pool of backends. */
+  private record BalancerBackends(Balancer balancer) implements Backends {
+    @Override
+    public void admit(String id, URI address) {
+      balancer.admit(id, address);
+    }
+
+    @Override
+    public void retire(String id) {
+      balancer.retire(id);
+    }
+
+    @Override
+    public void remove(String id) {
+      balancer.remove(id);
+    }
+
+    @Override
+    public int inFlight(String id) {
+      return balancer.inFlight(id);
+    }
+
+    @Override
+    public long requests(String id) {
+      return balancer.requests(id);
+    }
+  }
+}

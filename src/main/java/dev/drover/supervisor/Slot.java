@@ -1,0 +1,27 @@
+package dev.drover.supervisor;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * A numbered place in the cluster (worker 1..N) that outlives the processes filling it: restarts, the
+ * crash-loop guard and the last exit reason belong to the slot, not to one process.
+ */
+final class Slot {
+  final int id;
+  /** The worker serving, or about to serve, this slot. */
+  Worker current;
+  /** A replacement being started (reload, recycle) while current still serves. */
+  Worker next;
+  int restarts;
+  int quickExits;
+  String lastExit = "";
+  long restartAtMillis = -1;
+  boolean failed;
+  boolean bootError;
+  final Deque<Long> exitTimes = new ArrayDeque<>();
+
+  Slot(int id) {
+    this.id = id;
+  }
+}

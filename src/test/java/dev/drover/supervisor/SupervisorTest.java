@@ -1,0 +1,156 @@
+package dev.drover.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.drover.config.Config;
+import dev.drover.config.RunLayout;
+import dev.drover.config.SettingsLoader;
+import dev.drover.runtime.WorkerProcess;
+import dev.drover.testing.TestProject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The arbiter without processes: a launcher whose workers die at once, and a pool that only records. */
+class SupervisorTest {
+  @TempDir
+  Path dir;
+
+  /** A worker that exits with the given code as soon as it is started. */
+  static final class DyingWorker implements WorkerProcess {
+    final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    final long pid;
+
+    DyingWorker(long pid, int code) {
+      this.pid = pid;
+      CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> exit.complete(code));
+    }
+
+    @Override
+    public long pid() {
+      return pid;
+    }
+
+    @Override
+    public boolean isAlive() {
+      return !exit.isDone();
+    }
+
+    @Override
+    public CompletableFuture<Integer> onExit() {
+      return exit;
+    }
+
+    @Override
+    public void terminate() {
+      exit.complete(143);
+    }
+
+    @Override
+    public void kill() {
+      exit.complete(137);
+    }
+
+    @Override
+    public void dumpThreads() {
+    }
+
+    @Override
+    public long rssBytes() {
+      return -1;
+    }
+  }
+
+  static final class RecordingBackends implements Backends {
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void admit(String id, URI address) {
+      events.add("admit " + id);
+    }
+
+    @Override
+    public void retire(String id) {
+      events.add("retire " + id);
+    }
+
+    @Override
+    public void remove(String id) {
+      events.add("remove " + id);
+    }
+
+    @Override
+    public int inFlight(String id) {
+      return 0;
+    }
+
+    @Override
+    public long requests(String id) {
+      return 0;
+    }
+  }
+
+  private Supervisor supervisor(int exitCode, List<Long> launched, List<String> log) {
+    TestProject.in(dir).settings("[default.cluster]\nworkers = 2\n");
+    Config config = new SettingsLoader(dir, Map.of()).load("development");
+    return new Supervisor(config, () -> config, settings -> (spec, secrets) -> {
+      long pid = 100_000 + launched.size();
+      launched.add(pid);
+      return new DyingWorker(pid, exitCode);
+    }, new RecordingBackends(), new RunLayout(dir), log::add);
+  }
+
+  @Test
+  void aWorkerThatKeepsDyingIsMarkedFailedAfterFiveExitsWithBackoff() throws Exception {
+    List<Long> launched = new CopyOnWriteArrayList<>();
+    List<String> log = new CopyOnWriteArrayList<>();
+    Supervisor supervisor = supervisor(1, launched, log);
+    Thread loop = new Thread(supervisor::run);
+    long start = System.nanoTime();
+    loop.start();
+    Throwable failure = catchThrowable(() -> supervisor.started().get(30, TimeUnit.SECONDS));
+    loop.join(10_000);
+
+    assertThat(failure).isInstanceOf(ExecutionException.class).cause()
+        .hasMessageContaining("keeps failing: exit code 1");
+    assertThat(log).anyMatch(l -> l.contains("failed (5 exits within 60s); retrying in 60s"));
+    // Five starts of the first slot to fail (the other slot fails alongside), not an unbounded loop.
+    assertThat(launched.size()).isBetween(5, 10);
+    // Backoff 0.1 + 0.2 + 0.4 + 0.8 s between the quick exits: not a tight loop.
+    assertThat(System.nanoTime() - start).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(1_400));
+    assertThat(loop.isAlive()).isFalse();
+  }
+
+  @Test
+  void aBootErrorIsNotRestarted() throws Exception {
+    List<Long> launched = new CopyOnWriteArrayList<>();
+    List<String> log = new CopyOnWriteArrayList<>();
+    TestProject.in(dir).write(".drover/logs/worker-1.log", "boot error: class com.example.Missing not found\n", "rw-------");
+    Supervisor supervisor = supervisor(ExitReasons.BOOT_ERROR, launched, log);
+    Thread loop = new Thread(supervisor::run);
+    loop.start();
+    Throwable failure = catchThrowable(() -> supervisor.started().get(30, TimeUnit.SECONDS));
+    loop.join(10_000);
+
+    assertThat(failure).cause().hasMessage("worker 1 failed to start: boot error: class com.example.Missing not found");
+    assertThat(launched).hasSize(2);
+  }
+
+  @Test
+  void exitReasonsNameSignalsAndCodes() {
+    Path none = dir.resolve("none.log");
+    assertThat(ExitReasons.describe(137, none)).isEqualTo("killed (SIGKILL)");
+    assertThat(ExitReasons.describe(143, none)).isEqualTo("terminated (SIGTERM)");
+    assertThat(ExitReasons.describe(134, none)).isEqualTo("killed by signal 6");
+    assertThat(ExitReasons.describe(1, none)).isEqualTo("exit code 1");
+    assertThat(ExitReasons.describe(ExitReasons.BOOT_ERROR, none)).isEqualTo("boot error (no log)");
+  }
+}
