@@ -35,8 +35,8 @@ class ArchitectureTest {
   void configImportsOnlyTheJdkAndTomlj() {
     mayImportOnly("config");
     noClasses().that().resideInAPackage("dev.drover.config..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "com.fasterxml..", "picocli..",
-            "com.samskivert..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.undertow..", "org.xnio..", "com.fasterxml..",
+            "picocli..", "com.samskivert..")
         .check(classes);
   }
 

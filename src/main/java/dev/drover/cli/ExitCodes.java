@@ -1,6 +1,6 @@
 package dev.drover.cli;
 
-import dev.drover.config.DroverException;
+import dev.drover.control.NotRunningException;
 
 /** The only place exceptions become exit codes. */
 final class ExitCodes {
@@ -13,18 +13,9 @@ final class ExitCodes {
   }
 
   static int of(Throwable t) {
-    if (t instanceof NotRunning) {
+    if (t instanceof NotRunningException) {
       return NOT_RUNNING;
     }
     return FAILED;
-  }
-
-  /** Thrown by a command whose cluster is not running; maps to exit code 3. */
-  static final class NotRunning extends DroverException {
-    private static final long serialVersionUID = 1L;
-
-    NotRunning(String message) {
-      super(message);
-    }
   }
 }

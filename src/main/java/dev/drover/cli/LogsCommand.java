@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.config.RunLayout;
+import dev.drover.control.LogTail;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +26,8 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    throw new ExitCodes.NotRunning("not running");
+  public Integer call() throws Exception {
+    new LogTail(new RunLayout(cli.options.projectDir())).print(worker, lines, follow, cli.out, () -> true);
+    return ExitCodes.OK;
   }
 }

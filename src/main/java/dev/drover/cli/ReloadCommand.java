@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.config.RunLayout;
+import dev.drover.control.ClusterControl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +22,7 @@ final class ReloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ExitCodes.NotRunning("not running");
+    new ClusterControl(new RunLayout(cli.options.projectDir())).reload(dryRun).forEach(cli.out::println);
+    return ExitCodes.OK;
   }
 }

@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.config.RunLayout;
+import dev.drover.control.ClusterControl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -17,6 +19,7 @@ final class ScaleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ExitCodes.NotRunning("not running");
+    cli.out.println(new ClusterControl(new RunLayout(cli.options.projectDir())).scale(workers));
+    return ExitCodes.OK;
   }
 }

@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.control.ClusterRunner;
+import dev.drover.control.Detacher;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +20,8 @@ final class StartCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    throw new dev.drover.config.DroverException("start: the cluster runtime is not in this build yet");
+  public Integer call() throws Exception {
+    return detach ? new Detacher(cli.loader(), cli.env(), cli.out).start()
+        : new ClusterRunner(cli.loader(), cli.env(), cli.out).run();
   }
 }

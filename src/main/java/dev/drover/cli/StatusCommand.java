@@ -1,5 +1,8 @@
 package dev.drover.cli;
 
+import dev.drover.config.RunLayout;
+import dev.drover.control.ClusterControl;
+import dev.drover.control.StatusView;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +21,9 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    throw new ExitCodes.NotRunning("not running");
+  public Integer call() throws Exception {
+    var status = new ClusterControl(new RunLayout(cli.options.projectDir())).status();
+    cli.out.print(json ? ClusterControl.json(status) + System.lineSeparator() : StatusView.render(status));
+    return ExitCodes.OK;
   }
 }

@@ -1,5 +1,7 @@
 package dev.drover.cli;
 
+import dev.drover.config.RunLayout;
+import dev.drover.control.ClusterControl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +20,15 @@ final class StopCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    throw new ExitCodes.NotRunning("not running");
+  public Integer call() throws Exception {
+    if (timeout != null) {
+      try {
+        dev.drover.config.Durations.parse(timeout);
+      } catch (IllegalArgumentException e) {
+        throw new dev.drover.config.DroverException("--timeout must be " + e.getMessage() + ", got \"" + timeout + "\"");
+      }
+    }
+    new ClusterControl(new RunLayout(cli.options.projectDir())).stop(timeout, cli.out);
+    return ExitCodes.OK;
   }
 }

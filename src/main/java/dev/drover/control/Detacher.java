@@ -1,0 +1,145 @@
+package dev.drover.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.config.Config;
+import dev.drover.config.DroverException;
+import dev.drover.config.RunLayout;
+import dev.drover.config.SettingsLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code drover start -d}: runs the supervisor as a new session (setsid), so closing the terminal neither
+ * stops nor reloads it, with its output in {@code .drover/logs/supervisor.log}; then watches it over the
+ * control socket until every worker is ready, or reports why it stopped.
+ */
+public final class Detacher {
+  /** The command line's main class; named, not imported, since nothing may depend on the command line. */
+  static final String MAIN = "dev.drover.cli.Main";
+  private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+  private final SettingsLoader loader;
+  private final String env;
+  private final RunLayout layout;
+  private final PrintWriter out;
+
+  public Detacher(SettingsLoader loader, String env, PrintWriter out) {
+    this.loader = loader;
+    this.env = env;
+    this.layout = new RunLayout(loader.projectDir());
+    this.out = out;
+  }
+
+  public int start() throws IOException, InterruptedException {
+    Config config = loader.load(env);
+    config.warnings().forEach(out::println);
+    try (ProjectLock free = ProjectLock.tryAcquire(layout)) {
+      if (free == null) {
+        String pid = Files.exists(layout.pidFile()) ? Files.readString(layout.pidFile()).strip() : "?";
+        throw new DroverException("drover is already running for " + layout.projectDir() + " (pid " + pid
+            + "); see drover status, or drover stop first");
+      }
+    }
+    Path log = layout.supervisorLog();
+    long offset = Files.exists(log) ? Files.size(log) : 0;
+    Process child = spawn(log);
+    int total = config.settings().cluster().workers().count(Runtime.getRuntime().availableProcessors());
+    ControlClient client = new ControlClient(layout);
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    long shown = -1;
+    while (System.nanoTime() < deadline) {
+      if (!child.isAlive()) {
+        failure(log, offset).forEach(out::println);
+        throw new DroverException("the supervisor stopped before every worker was ready (see .drover/logs/supervisor.log)");
+      }
+      JsonNode status = statusOrNull(client);
+      if (status != null) {
+        long ready = 0;
+        for (JsonNode w : status.path("workers")) {
+          ready += w.path("state").asText().equals("ready") ? 1 : 0;
+        }
+        if (ready != shown) {
+          out.println("workers ready " + ready + "/" + total);
+          out.flush();
+          shown = ready;
+        }
+        if (status.path("state").asText().equals("running") && portOpen(config)) {
+          out.println("workers ready " + ready + "/" + total + "  ·  http://" + config.settings().balancer().listen()
+              + "  ·  env " + env + "  ·  pid " + child.pid() + "  ·  logs .drover/logs/");
+          return 0;
+        }
+      }
+      Thread.sleep(50);
+    }
+    child.destroy();
+    throw new DroverException("workers not ready after " + READY_TIMEOUT.toMinutes() + " minutes; stopped (see .drover/logs/)");
+  }
+
+  private Process spawn(Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      command.add("/usr/bin/setsid");
+    }
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-XX:+UseSerialGC");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(MAIN);
+    command.addAll(List.of("-C", layout.projectDir().toString(), "-e", env, "start"));
+    return new ProcessBuilder(command)
+        .directory(layout.projectDir().toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
+  /** The balancer listens only after the supervisor says running; wait for the socket too. */
+  private static boolean portOpen(Config config) {
+    var listen = config.settings().balancer().listen();
+    String host = listen.host().equals("0.0.0.0") ? "127.0.0.1" : listen.host().equals("::") ? "::1" : listen.host();
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(host, listen.port()), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static JsonNode statusOrNull(ControlClient client) {
+    try {
+      return client.status();
+    } catch (DroverException e) {
+      return null;
+    }
+  }
+
+  /** What the supervisor said since it was spawned: its "drover:" error lines, else its last lines. */
+  private static List<String> failure(Path log, long offset) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      byte[] tail = new byte[(int) Math.min(64 * 1024, f.length() - offset)];
+      f.seek(f.length() - tail.length);
+      f.readFully(tail);
+      for (String line : new String(tail, StandardCharsets.UTF_8).split("\n")) {
+        if (line.startsWith("drover: ") || line.contains("boot error:")) {
+          lines.add(line);
+        }
+      }
+      if (lines.isEmpty()) {
+        String[] all = new String(tail, StandardCharsets.UTF_8).split("\n");
+        for (int i = Math.max(0, all.length - 10); i < all.length; i++) {
+          lines.add(all[i]);
+        }
+      }
+    }
+    return lines;
+  }
+}
