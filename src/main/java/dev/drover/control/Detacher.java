@@ -5,6 +5,7 @@ import dev.drover.config.Config;
 import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
 import dev.drover.config.SettingsLoader;
+import dev.drover.config.ThisJvm;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -87,10 +88,10 @@ public final class Detacher {
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       command.add("/usr/bin/setsid");
     }
-    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add(ThisJvm.javaBinary());
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(ThisJvm.classpath());
     command.add(MAIN);
     command.addAll(List.of("-C", layout.projectDir().toString(), "-e", env, "start"));
     return new ProcessBuilder(command)

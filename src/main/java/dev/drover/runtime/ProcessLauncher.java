@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
 import dev.drover.config.Secret;
+import dev.drover.config.ThisJvm;
 import dev.drover.config.WorkerSpec;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,8 +38,7 @@ public final class ProcessLauncher implements WorkerLauncher {
 
   /** A launcher that runs workers with this JVM's java binary and classpath. */
   public static ProcessLauncher forThisJvm(RunLayout layout, List<String> jvmOptions) {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessLauncher(layout, java, System.getProperty("java.class.path"), jvmOptions);
+    return new ProcessLauncher(layout, ThisJvm.javaBinary(), ThisJvm.classpath(), jvmOptions);
   }
 
   @Override

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 
 /** Runs the packaged drover jar as a user would, and finds the processes it left. */
 public final class Drover {
-  public static final Path JAR = Path.of("target", "drover.jar").toAbsolutePath();
+  /** Relative, as the README runs it: the supervisor and its workers run in the project, not here. */
+  public static final Path JAR = Path.of("target", "drover.jar");
 
   /** The outcome of one drover command. */
   public record Result(int code, String out) {
