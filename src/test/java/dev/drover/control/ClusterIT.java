@@ -124,6 +124,11 @@ class ClusterIT {
     assertThat(back.path("pid").asLong()).isNotEqualTo(victim.path("pid").asLong());
     assertThat(back.path("restarts").asInt()).isEqualTo(1);
     assertThat(back.path("last_exit").asText()).isEqualTo("killed (SIGKILL)");
+    Set<Integer> served = new HashSet<>();
+    for (int i = 0; i < 30; i++) {
+      served.add(TestCluster.json(get("/api/info").body()).path("worker").asInt());
+    }
+    assertThat(served).as("the restarted worker is routed to again").contains(back.path("id").asInt());
   }
 
   @Test
