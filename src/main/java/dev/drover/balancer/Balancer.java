@@ -41,7 +41,10 @@ public final class Balancer {
   static final String THREAD_NAME = "drover-balancer";
   private static final System.Logger LOG = System.getLogger(Balancer.class.getName());
 
-  private final BalancerSettings settings;
+  private volatile BalancerSettings settings;
+  private final Metrics metrics = new Metrics();
+  /** Parts whose knobs follow {@link #reconfigure}; each swaps its own immutable snapshot. */
+  private final List<Reconfigurable> live = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final int ioThreads;
   private final BackendPool pool;
   private final GracefulShutdownHandler gate;
@@ -97,6 +100,28 @@ public final class Balancer {
       throw new DroverException("balancer cannot listen on " + settings.listen() + ": " + rootMessage(e), e);
     }
     LOG.log(System.Logger.Level.INFO, "balancer listening on {0}", front.address());
+  }
+
+  /**
+   * Applies changed knobs live, while traffic flows and without dropping a connection. {@code listen} and
+   * {@code tls} need a new listener, so they are the caller's to refuse (see the reload plan). Throws a
+   * ConfigException, and changes nothing it has not already applied, when a value cannot be used.
+   */
+  public void reconfigure(BalancerSettings next) {
+    Objects.requireNonNull(next, "settings");
+    try {
+      for (Reconfigurable part : live) {
+        part.reconfigure(next);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    settings = next;
+  }
+
+  /** The counters behind {@code /metrics}. */
+  public Metrics metrics() {
+    return metrics;
   }
 
   /** The address really listened on, e.g. the chosen port when {@code balancer.listen} had port 0. */

@@ -1,0 +1,99 @@
+package dev.drover.balancer;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The balancer's counters, written on the request path (lock-free adders) and read by the metrics endpoint.
+ * Protection handlers count what they refuse here, so {@code /metrics} shows an attack as it happens.
+ */
+public final class Metrics {
+  /** Upper bounds of the latency histogram, in seconds (Prometheus {@code le} labels). */
+  static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+  private final Map<Integer, LongAdder> responsesByStatus = new ConcurrentHashMap<>();
+  private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BUCKETS.length + 1];
+  private final LongAdder latencySumNanos = new LongAdder();
+  private final LongAdder rateLimited = new LongAdder();
+  private final LongAdder queueRejected = new LongAdder();
+  private final LongAdder connectionsRejected = new LongAdder();
+  private final LongAdder inFlight = new LongAdder();
+
+  public Metrics() {
+    for (int i = 0; i < latencyBuckets.length; i++) {
+      latencyBuckets[i] = new LongAdder();
+    }
+  }
+
+  /** A response sent to a client, whoever produced it (a worker or the balancer itself). */
+  void response(int status, long nanos) {
+    responsesByStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
+    latencySumNanos.add(nanos);
+    double seconds = nanos / 1e9;
+    int i = 0;
+    while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]) {
+      i++;
+    }
+    latencyBuckets[i].increment();
+  }
+
+  /** A request refused with 429 by a rate limit. */
+  void rateLimited() {
+    rateLimited.increment();
+  }
+
+  /** A request refused with 503 because max_concurrent and the queue were full. */
+  void queueRejected() {
+    queueRejected.increment();
+  }
+
+  /** A connection refused because its address had max_connections_per_ip open already. */
+  void connectionRejected() {
+    connectionsRejected.increment();
+  }
+
+  void requestStarted() {
+    inFlight.increment();
+  }
+
+  void requestEnded() {
+    inFlight.decrement();
+  }
+
+  public long rateLimitedCount() {
+    return rateLimited.sum();
+  }
+
+  public long queueRejectedCount() {
+    return queueRejected.sum();
+  }
+
+  public long connectionsRejectedCount() {
+    return connectionsRejected.sum();
+  }
+
+  public long inFlightCount() {
+    return inFlight.sum();
+  }
+
+  /** Responses by status code so far. */
+  public Map<Integer, Long> responses() {
+    Map<Integer, Long> out = new java.util.TreeMap<>();
+    responsesByStatus.forEach((status, n) -> out.put(status, n.sum()));
+    return out;
+  }
+
+  /** Responses per latency bucket, not cumulative; the last entry counts those above the largest bound. */
+  long[] latencyCounts() {
+    long[] out = new long[latencyBuckets.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = latencyBuckets[i].sum();
+    }
+    return out;
+  }
+
+  double latencySumSeconds() {
+    return latencySumNanos.sum() / 1e9;
+  }
+}
