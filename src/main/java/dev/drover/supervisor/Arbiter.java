@@ -408,6 +408,15 @@ final class Arbiter {
       reply.complete(Supervisor.ReloadResult.dryRun(plan, generation));
       return;
     }
+    if (!plan.live().isEmpty()) {
+      try {
+        backends.reconfigure(next.settings().balancer());
+      } catch (ConfigException e) {
+        log.accept("reload refused, the balancer cannot apply the settings; nothing changed:\n" + e.getMessage());
+        reply.completeExceptionally(e);
+        return;
+      }
+    }
     plan.describe().forEach(line -> log.accept("reload: " + line));
     reload = new Reload(config, generation, launcher, reply, plan);
     config = next;
@@ -432,6 +441,11 @@ final class Arbiter {
       }
     }
     config = reload.previousConfig;
+    try {
+      backends.reconfigure(config.settings().balancer());
+    } catch (ConfigException e) {
+      log.accept("could not restore the balancer's previous settings: " + e.getMessage());
+    }
     generation = reload.previousGeneration;
     launcher = reload.previousLauncher;
     state = "running";

@@ -1,5 +1,6 @@
 package dev.drover.supervisor;
 
+import dev.drover.config.BalancerSettings;
 import java.net.URI;
 
 /** What the arbiter needs of the balancer's pool: routing to workers by id, and their counts. */
@@ -14,4 +15,7 @@ public interface Backends {
   int inFlight(String id);
 
   long requests(String id);
+
+  /** Applies the balancer's changed knobs live; throws ConfigException, changing nothing, when it cannot. */
+  void reconfigure(BalancerSettings settings);
 }

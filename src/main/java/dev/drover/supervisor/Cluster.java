@@ -66,5 +66,10 @@ public final class Cluster {
     public long requests(String id) {
       return balancer.requests(id);
     }
+
+    @Override
+    public void reconfigure(dev.drover.config.BalancerSettings settings) {
+      balancer.reconfigure(settings);
+    }
   }
 }
