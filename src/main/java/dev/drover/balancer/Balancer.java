@@ -70,7 +70,7 @@ public final class Balancer {
     HttpHandler forwarded = new ForwardedHeadersHandler(trusted, upstream);
     HttpHandler limited = new BodyLimitHandler(settings.maxBody().bytes(), forwarded);
     this.gate = new GracefulShutdownHandler(new InternalPathGuard(limited));
-    this.root = new ErrorPages(new RequestIdHandler(gate));
+    this.root = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(gate)));
   }
 
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
