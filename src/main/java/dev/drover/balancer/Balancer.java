@@ -3,6 +3,7 @@ package dev.drover.balancer;
 import dev.drover.config.BalancerSettings;
 import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
+import dev.drover.config.HostPort;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -12,10 +13,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.xnio.OptionMap;
 
 /**
@@ -31,6 +34,9 @@ import org.xnio.OptionMap;
  * <p>Answers of its own: 503 with {@code Retry-After: 1} when no backend is in rotation, 502 when a backend
  * failed and no retry was possible, 504 when a backend did not start its response within
  * {@code balancer.upstream_timeout}, 404 for {@code /_drover/}, 413 above {@code balancer.max_body}.
+ *
+ * <p>Every response is counted in {@link #metrics()}; with {@code balancer.admin_listen} set, a second small
+ * listener there serves them as Prometheus text on {@code GET /metrics}.
  */
 public final class Balancer {
   /** Grace for in-flight requests on {@link #stop()}. */
@@ -49,7 +55,11 @@ public final class Balancer {
   private final BackendPool pool;
   private final GracefulShutdownHandler gate;
   private final HttpHandler root;
+  /** {@code balancer.admin_listen}, null when off; a change needs a restart, as for {@code listen}. */
+  private final HostPort adminListen;
+  private volatile Supplier<List<WorkerGauge>> workerGauges = List::of;
   private FrontListener front;
+  private FrontListener admin;
   private volatile ExecutorService events;
   private boolean stopped;
 
@@ -61,6 +71,7 @@ public final class Balancer {
     try {
       strategy = Strategy.named(settings.strategy());
       trusted = TrustedProxies.parse(settings.trustedProxies());
+      adminListen = MetricsEndpoint.address(settings.adminListen());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
@@ -70,7 +81,7 @@ public final class Balancer {
     HttpHandler forwarded = new ForwardedHeadersHandler(trusted, upstream);
     HttpHandler limited = new BodyLimitHandler(settings.maxBody().bytes(), forwarded);
     this.gate = new GracefulShutdownHandler(new InternalPathGuard(limited));
-    this.root = new ErrorPages(new RequestIdHandler(gate));
+    this.root = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(gate)));
   }
 
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
@@ -100,11 +111,30 @@ public final class Balancer {
       throw new DroverException("balancer cannot listen on " + settings.listen() + ": " + rootMessage(e), e);
     }
     LOG.log(System.Logger.Level.INFO, "balancer listening on {0}", front.address());
+    if (adminListen != null) {
+      try {
+        admin = FrontListener.open(adminListen, 1, serverOptions, new MetricsEndpoint(metrics, () -> workerGauges.get()),
+            THREAD_NAME + "-admin");
+      } catch (IOException | RuntimeException e) {
+        front.close(CLOSE_WAIT);
+        front = null;
+        events.shutdownNow();
+        events = null;
+        throw new DroverException("balancer cannot serve metrics on balancer.admin_listen = " + adminListen + ": "
+            + rootMessage(e), e);
+      }
+      InetSocketAddress at = admin.address();
+      if (!at.getAddress().isLoopbackAddress()) {
+        LOG.log(System.Logger.Level.WARNING, "metrics on {0} are reachable from other hosts and have no"
+            + " authentication; keep balancer.admin_listen on loopback unless a firewall guards it", at);
+      }
+      LOG.log(System.Logger.Level.INFO, "metrics on http://{0}:{1,number,#}/metrics", at.getHostString(), at.getPort());
+    }
   }
 
   /**
-   * Applies changed knobs live, while traffic flows and without dropping a connection. {@code listen} and
-   * {@code tls} need a new listener, so they are the caller's to refuse (see the reload plan). Throws a
+   * Applies changed knobs live, while traffic flows and without dropping a connection. {@code listen},
+   * {@code admin_listen} and {@code tls} need a new listener, so they are the caller's to refuse (see the reload plan). Throws a
    * ConfigException, and changes nothing it has not already applied, when a value cannot be used.
    */
   public void reconfigure(BalancerSettings next) {
@@ -122,6 +152,19 @@ public final class Balancer {
   /** The counters behind {@code /metrics}. */
   public Metrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Where {@code /metrics} and its worker series come from: called on each scrape, on a thread of the metrics
+   * listener, so it should be quick and thread-safe. Until set, no worker series are shown.
+   */
+  public void workerGauges(Supplier<List<WorkerGauge>> gauges) {
+    workerGauges = Objects.requireNonNull(gauges, "gauges");
+  }
+
+  /** The metrics listener's address while running with {@code balancer.admin_listen} set, else empty. */
+  public synchronized Optional<InetSocketAddress> adminAddress() {
+    return admin == null ? Optional.empty() : Optional.of(admin.address());
   }
 
   /** The address really listened on, e.g. the chosen port when {@code balancer.listen} had port 0. */
@@ -159,6 +202,10 @@ public final class Balancer {
     pool.close();
     front.close(CLOSE_WAIT);
     front = null;
+    if (admin != null) {
+      admin.close(CLOSE_WAIT); // last, so a scrape can watch the drain
+      admin = null;
+    }
     events.shutdown();
     try {
       if (!events.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,7 +1,7 @@
 package dev.drover.balancer;
 
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -12,7 +12,8 @@ public final class Metrics {
   /** Upper bounds of the latency histogram, in seconds (Prometheus {@code le} labels). */
   static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-  private final Map<Integer, LongAdder> responsesByStatus = new ConcurrentHashMap<>();
+  /** Indexed by status code (Undertow allows 0 to 999), each made on first use: no boxing per response. */
+  private final AtomicReferenceArray<LongAdder> responsesByStatus = new AtomicReferenceArray<>(1000);
   private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BUCKETS.length + 1];
   private final LongAdder latencySumNanos = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
@@ -28,7 +29,7 @@ public final class Metrics {
 
   /** A response sent to a client, whoever produced it (a worker or the balancer itself). */
   void response(int status, long nanos) {
-    responsesByStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
+    responsesFor(status).increment();
     latencySumNanos.add(nanos);
     double seconds = nanos / 1e9;
     int i = 0;
@@ -80,8 +81,24 @@ public final class Metrics {
   /** Responses by status code so far. */
   public Map<Integer, Long> responses() {
     Map<Integer, Long> out = new java.util.TreeMap<>();
-    responsesByStatus.forEach((status, n) -> out.put(status, n.sum()));
+    for (int status = 0; status < responsesByStatus.length(); status++) {
+      LongAdder n = responsesByStatus.get(status);
+      if (n != null) {
+        out.put(status, n.sum());
+      }
+    }
     return out;
+  }
+
+  private LongAdder responsesFor(int status) {
+    // Undertow refuses other codes; should one get here anyway, it is counted as 0 rather than thrown on an IO thread
+    int i = status >= 0 && status < responsesByStatus.length() ? status : 0;
+    LongAdder n = responsesByStatus.get(i);
+    if (n == null) {
+      responsesByStatus.compareAndSet(i, null, new LongAdder());
+      n = responsesByStatus.get(i);
+    }
+    return n;
   }
 
   /** Responses per latency bucket, not cumulative; the last entry counts those above the largest bound. */

@@ -2,7 +2,8 @@
  * The built-in front door: an Undertow listener, a chain of small {@link io.undertow.server.HttpHandler}s, and a
  * reverse proxy to a pool of worker processes that the supervisor changes while traffic flows.
  *
- * <p>Request path, outermost first: {@code ErrorPages} (renders empty error responses), {@code RequestIdHandler},
+ * <p>Request path, outermost first: {@code MetricsHandler} (counts every response, the balancer's own errors
+ * too), {@code ErrorPages} (renders empty error responses), {@code RequestIdHandler},
  * the graceful-shutdown gate, {@code InternalPathGuard}, {@code BodyLimitHandler}, {@code ForwardedHeadersHandler},
  * then {@code UpstreamHandler} in front of Undertow's {@code ProxyHandler}. Protection handlers (rate limits,
  * queue) go between the forwarded-headers step and the upstream step.
