@@ -1,11 +1,16 @@
 package dev.drover.supervisor;
 
 import dev.drover.balancer.Balancer;
+import dev.drover.balancer.WorkerGauge;
 import dev.drover.config.Config;
 import dev.drover.config.RunLayout;
 import dev.drover.runtime.JvmOptions;
 import dev.drover.runtime.ProcessLauncher;
 import java.net.URI;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -24,6 +29,22 @@ public final class Cluster {
     this.supervisor = new Supervisor(config, reloadFrom,
         settings -> ProcessLauncher.forThisJvm(layout, JvmOptions.orDefault(settings.cluster().jvmOptions())),
         new BalancerBackends(balancer), layout, log);
+    balancer.workerGauges(this::workerGauges);
+  }
+
+  /** Per-worker lines for /metrics, asked of the arbiter, which alone knows restarts. */
+  private List<WorkerGauge> workerGauges() {
+    try {
+      return supervisor.status().get(2, TimeUnit.SECONDS).workers().stream()
+          .filter(w -> !w.state().equals(WorkerState.DRAINING.toString()))
+          .map(w -> new WorkerGauge(w.id(), w.state().equals(WorkerState.READY.toString()), w.restarts(), w.requests()))
+          .toList();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking the supervisor", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the supervisor did not answer: " + e.getMessage(), e);
+    }
   }
 
   public Supervisor supervisor() {
