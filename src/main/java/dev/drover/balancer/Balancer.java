@@ -78,7 +78,9 @@ public final class Balancer {
     this.pool = new BackendPool(strategy, ioThreads, listener, this::post);
     HttpHandler upstream = new UpstreamHandler(pool, settings.upstreamTimeout());
     // protection handlers (rate limits, concurrency queue) belong between these two
-    HttpHandler forwarded = new ForwardedHeadersHandler(trusted, upstream);
+    RateLimitHandler rateLimits = new RateLimitHandler(settings, metrics, upstream);
+    live.add(rateLimits);
+    HttpHandler forwarded = new ForwardedHeadersHandler(trusted, rateLimits);
     HttpHandler limited = new BodyLimitHandler(settings.maxBody().bytes(), forwarded);
     this.gate = new GracefulShutdownHandler(new InternalPathGuard(limited));
     this.root = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(gate)));

@@ -62,6 +62,7 @@ final class ErrorPages implements HttpHandler {
       case StatusCodes.GATEWAY_TIME_OUT -> "The worker took too long to answer.";
       case StatusCodes.NOT_FOUND -> "Nothing here.";
       case StatusCodes.REQUEST_ENTITY_TOO_LARGE -> "The request body is larger than this server accepts.";
+      case StatusCodes.TOO_MANY_REQUESTS -> "Too many requests from this address; try again after Retry-After seconds.";
       default -> "The request could not be handled.";
     };
   }

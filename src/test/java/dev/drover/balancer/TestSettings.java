@@ -3,6 +3,7 @@ package dev.drover.balancer;
 import dev.drover.config.BalancerSettings;
 import dev.drover.config.DataSize;
 import dev.drover.config.HostPort;
+import dev.drover.config.RateLimitSettings;
 import dev.drover.config.SettingsLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Balancer settings as a user gets them by default, on a free loopback port, with a few knobs to turn. */
+/**
+ * Balancer settings as a user gets them by default, on a free loopback port, with a few knobs to turn. Rate
+ * limiting is off unless a test turns it on: the default 200/minute per client would refuse the traffic of
+ * tests that are about something else, all of which comes from 127.0.0.1.
+ */
 final class TestSettings {
   private static BalancerSettings defaults;
 
@@ -20,6 +25,7 @@ final class TestSettings {
   private Duration upstreamTimeout;
   private List<String> trustedProxies;
   private DataSize maxBody;
+  private RateLimitSettings rateLimit;
 
   private TestSettings() {
     BalancerSettings d = defaults();
@@ -27,6 +33,8 @@ final class TestSettings {
     upstreamTimeout = d.upstreamTimeout();
     trustedProxies = d.trustedProxies();
     maxBody = d.maxBody();
+    RateLimitSettings r = d.rateLimit();
+    rateLimit = new RateLimitSettings(false, r.defaultLimit(), r.burst(), r.routes());
   }
 
   static TestSettings balancer() {
@@ -53,11 +61,16 @@ final class TestSettings {
     return this;
   }
 
+  TestSettings rateLimit(RateLimitSettings value) {
+    rateLimit = value;
+    return this;
+  }
+
   BalancerSettings build() {
     BalancerSettings d = defaults();
     return new BalancerSettings(new HostPort("127.0.0.1", 0), strategy, d.maxConcurrent(), d.queue(),
         d.maxConnectionsPerIp(), maxBody, d.maxHeaderSize(), d.readTimeout(), d.idleTimeout(), upstreamTimeout,
-        trustedProxies, d.accessLogFormat(), d.adminListen(), d.rateLimit(), d.tls());
+        trustedProxies, d.accessLogFormat(), d.adminListen(), rateLimit, d.tls());
   }
 
   /** Loaded through the real loader from an empty project, so the defaults are the schema's. */
