@@ -103,34 +103,52 @@ final class GzipHandler implements HttpHandler {
     return TYPES.contains(type) || type.endsWith("+json") || type.endsWith("+xml");
   }
 
-  /** True when {@code gzip} (or {@code *}) is listed without {@code q=0}. */
+  /**
+   * True when {@code gzip} (or {@code *}) is listed without {@code q=0}. Scans in place: most clients send this
+   * header on every request, so the common case allocates nothing.
+   */
   static boolean acceptsGzip(HeaderValues values) {
     if (values == null) {
       return false;
     }
-    Boolean wildcard = null;
+    int wildcard = -1; // unknown; 0 refused; 1 allowed
     for (String value : values) {
-      for (String item : value.split(",")) {
-        int semicolon = item.indexOf(';');
-        String coding = (semicolon < 0 ? item : item.substring(0, semicolon)).strip();
-        boolean allowed = semicolon < 0 || !zeroQuality(item.substring(semicolon + 1));
-        if (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip")) {
-          return allowed;
+      int n = value.length();
+      int i = 0;
+      while (i < n) {
+        int end = value.indexOf(',', i);
+        end = end < 0 ? n : end;
+        int semicolon = value.indexOf(';', i);
+        semicolon = semicolon < 0 || semicolon > end ? end : semicolon;
+        int from = i;
+        int to = semicolon;
+        while (from < to && value.charAt(from) == ' ') {
+          from++;
         }
-        if (coding.equals("*")) {
-          wildcard = allowed;
+        while (to > from && value.charAt(to - 1) == ' ') {
+          to--;
         }
+        boolean gzip = (to - from == 4 && value.regionMatches(true, from, "gzip", 0, 4))
+            || (to - from == 6 && value.regionMatches(true, from, "x-gzip", 0, 6));
+        boolean star = to - from == 1 && value.charAt(from) == '*';
+        if (gzip || star) {
+          boolean allowed = semicolon == end || !zeroQuality(value.substring(semicolon + 1, end));
+          if (gzip) {
+            return allowed;
+          }
+          wildcard = allowed ? 1 : 0;
+        }
+        i = end + 1;
       }
     }
-    return wildcard != null && wildcard;
+    return wildcard == 1;
   }
 
   private static boolean zeroQuality(String parameters) {
     for (String p : parameters.split(";")) {
       String param = p.strip();
       if (param.length() > 2 && (param.charAt(0) == 'q' || param.charAt(0) == 'Q') && param.charAt(1) == '=') {
-        String q = param.substring(2).strip();
-        return q.matches("0(\\.0{0,3})?");
+        return param.substring(2).strip().matches("0(\\.0{0,3})?");
       }
     }
     return false;
