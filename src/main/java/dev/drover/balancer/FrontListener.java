@@ -10,6 +10,7 @@ import io.undertow.server.OpenListener;
 import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.server.protocol.http2.Http2OpenListener;
+import io.undertow.util.WorkerUtils;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,8 +27,10 @@ import org.xnio.Options;
 import org.xnio.Sequence;
 import org.xnio.StreamConnection;
 import org.xnio.Xnio;
+import org.xnio.XnioExecutor;
 import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
+import org.xnio.ssl.SslConnection;
 
 /**
  * The listening sockets and their threads, wired the way {@code Undertow.start()} wires them. Done by hand because
@@ -44,6 +47,8 @@ final class FrontListener {
   private static final Sequence<String> TLS_PROTOCOLS = Sequence.of("TLSv1.3", "TLSv1.2");
   /** HTTP/2 streams one connection may have open at once, nginx's default give or take. */
   private static final int HTTP2_MAX_STREAMS = 128;
+  /** For a TLS handshake when {@code balancer.read_timeout} is off: a handshake that never ends is never legitimate. */
+  private static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 60_000;
 
   private final XnioWorker worker;
   private final String host;
@@ -115,10 +120,13 @@ final class FrontListener {
       alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
       alpn.setRootHandler(root);
       UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
+      int parseTimeout = connectionOptions.get(UndertowOptions.REQUEST_PARSE_TIMEOUT, -1);
+      ChannelListener<StreamConnection> handshaking = handshakeDeadline(alpn,
+          parseTimeout > 0 ? parseTimeout : DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
       @SuppressWarnings({"unchecked", "rawtypes"}) // the SSL server hands SslConnections, which are StreamConnections
-      ChannelListener<AcceptingChannel<org.xnio.ssl.SslConnection>> accept =
-          (ChannelListener) ChannelListeners.openListenerAdapter(alpn);
-      AcceptingChannel<org.xnio.ssl.SslConnection> acceptor = ssl.createSslConnectionServer(worker, address, accept,
+      ChannelListener<AcceptingChannel<SslConnection>> accept =
+          (ChannelListener) ChannelListeners.openListenerAdapter(handshaking);
+      AcceptingChannel<SslConnection> acceptor = ssl.createSslConnectionServer(worker, address, accept,
           socketOptions(ioThreads).set(Options.SSL_ENABLED_PROTOCOLS, TLS_PROTOCOLS).getMap());
       acceptor.resumeAccepts();
       return new FrontListener(worker, listen.host(), buffers, connectionOptions, ioThreads, alpn, acceptor, ssl);
@@ -126,6 +134,21 @@ final class FrontListener {
       worker.shutdownNow();
       throw e;
     }
+  }
+
+  /**
+   * Undertow times out a request head only once the handshake is over and a protocol chosen; until then a
+   * client that connects and sends nothing would hold its socket for good. It gets the request-head time
+   * ({@code balancer.read_timeout}) to finish the handshake.
+   */
+  private static ChannelListener<StreamConnection> handshakeDeadline(ChannelListener<StreamConnection> next,
+      long millis) {
+    return connection -> {
+      XnioExecutor.Key timer = WorkerUtils.executeAfter(connection.getIoThread(),
+          () -> IoUtils.safeClose(connection), millis, TimeUnit.MILLISECONDS);
+      ((SslConnection) connection).getHandshakeSetter().set(c -> timer.remove());
+      next.handleEvent(connection);
+    };
   }
 
   /** A second, plain HTTP/1.1 socket on the same host and threads, e.g. the redirect to HTTPS. */

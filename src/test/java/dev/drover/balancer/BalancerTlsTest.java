@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.drover.config.BalancerSettings;
 import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +90,27 @@ class BalancerTlsTest {
     assertThat(r.body()).containsIgnoringCase("X-Forwarded-Proto: https")
         .containsIgnoringCase("Host: 127.0.0.1:" + balancer.boundAddress().getPort());
     assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+  }
+
+  @Test
+  void largeTextIsGzippedOverHttp2Too() throws Exception {
+    TestTls.ec(project.resolve("cert.pem"), project.resolve("key.pem"), 18);
+    start(TestTls.withTls(TestSettings.balancer().build(), "cert.pem", "key.pem", 0), backend("a"));
+    HttpRequest.Builder request = HttpRequest.newBuilder(https("/headers")).header("Accept-Encoding", "gzip");
+    for (int i = 0; i < 40; i++) {
+      request.header("X-Pad-" + i, "padding to make the echoed head larger than a kilobyte");
+    }
+
+    HttpResponse<byte[]> r = TestTls.client(executor, project.resolve("cert.pem"))
+        .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(r.body()))) {
+      String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(body.length()).isGreaterThan((int) GzipHandler.MIN_SIZE);
+      assertThat(body).containsIgnoringCase("X-Pad-39: padding");
+    }
   }
 
   @Test
@@ -200,6 +224,32 @@ class BalancerTlsTest {
 
     HttpResponse<String> r = get(TestTls.client(executor, project.resolve("cert.pem")), https("/"));
     assertThat(TestTls.serial(r)).isEqualTo(BigInteger.valueOf(3003));
+  }
+
+  @Test
+  void aClientThatNeverFinishesItsHandshakeIsCutAfterTheReadTimeout() throws Exception {
+    TestTls.ec(project.resolve("cert.pem"), project.resolve("key.pem"), 17);
+    BalancerSettings settings = TestTls.withReadTimeout(
+        TestTls.withTls(TestSettings.balancer().build(), "cert.pem", "key.pem", 0), Duration.ofMillis(300));
+    start(settings, backend("a"));
+    int port = balancer.boundAddress().getPort();
+
+    try (Socket silent = new Socket("127.0.0.1", port);
+        SSLSocket patient = (SSLSocket) TestTls.trusting(project.resolve("cert.pem")).getSocketFactory()
+            .createSocket("127.0.0.1", port)) {
+      silent.setSoTimeout(5000);
+      patient.setSoTimeout(5000);
+      patient.startHandshake();
+      long started = System.nanoTime();
+
+      assertThat(silent.getInputStream().read()).as("closed by the balancer").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+      Thread.sleep(300); // the handshake deadline has passed for the patient one too
+      patient.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      String answer = new String(patient.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("a");
+    }
   }
 
   private static int freePort() throws IOException {

@@ -115,17 +115,23 @@ final class TestTls {
 
   /** {@code base} with TLS set to these paths. */
   static BalancerSettings withTls(BalancerSettings base, String cert, String key, int redirectFrom) {
-    return copy(base, new TlsSettings(cert, key, redirectFrom), base.accessLogFormat());
+    return copy(base, new TlsSettings(cert, key, redirectFrom), base.accessLogFormat(), base.readTimeout());
   }
 
   /** {@code base} with another {@code access_log_format}. */
   static BalancerSettings withAccessLogFormat(BalancerSettings base, String format) {
-    return copy(base, base.tls(), format);
+    return copy(base, base.tls(), format, base.readTimeout());
   }
 
-  private static BalancerSettings copy(BalancerSettings b, TlsSettings tls, String accessLogFormat) {
+  /** {@code base} with another {@code read_timeout}. */
+  static BalancerSettings withReadTimeout(BalancerSettings base, Duration readTimeout) {
+    return copy(base, base.tls(), base.accessLogFormat(), readTimeout);
+  }
+
+  private static BalancerSettings copy(BalancerSettings b, TlsSettings tls, String accessLogFormat,
+      Duration readTimeout) {
     return new BalancerSettings(b.listen(), b.strategy(), b.maxConcurrent(), b.queue(), b.maxConnectionsPerIp(),
-        b.maxBody(), b.maxHeaderSize(), b.readTimeout(), b.idleTimeout(), b.upstreamTimeout(), b.trustedProxies(),
+        b.maxBody(), b.maxHeaderSize(), readTimeout, b.idleTimeout(), b.upstreamTimeout(), b.trustedProxies(),
         accessLogFormat, b.adminListen(), b.rateLimit(), tls);
   }
 }
