@@ -38,6 +38,8 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
   /** Leased from the backend's pool while set. */
   private ClientConnection connection;
   private Backend[] tried = BackendPool.NONE;
+  /** The last backend tried, kept past the end of the exchange for the access log. */
+  private String backendId;
   /** A backend refused or dropped this request. */
   private boolean failed;
   private boolean timedOut;
@@ -53,6 +55,11 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
 
   HttpServerExchange exchange() {
     return exchange;
+  }
+
+  /** The id of the backend last tried, null when none was. */
+  String backendId() {
+    return backendId;
   }
 
   /** Gives the backend this long to start its response; the timer dies with the exchange. */
@@ -83,6 +90,7 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
       return;
     }
     backend = next;
+    backendId = next.id();
     next.connections().acquire(this);
   }
 

@@ -8,8 +8,10 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -37,6 +39,10 @@ import org.xnio.OptionMap;
  *
  * <p>Every response is counted in {@link #metrics()}; with {@code balancer.admin_listen} set, a second small
  * listener there serves them as Prometheus text on {@code GET /metrics}.
+ *
+ * <p>With {@code balancer.tls.cert} set it serves HTTPS (HTTP/2 when the client offers it), optionally redirects
+ * a plain port to it, and rotates the certificate on {@link #reconfigure}. Large text responses are gzipped
+ * for clients that accept it, and every request can go to an access log.
  */
 public final class Balancer {
   /** Grace for in-flight requests on {@link #stop()}. */
@@ -58,13 +64,30 @@ public final class Balancer {
   /** {@code balancer.admin_listen}, null when off; a change needs a restart, as for {@code listen}. */
   private final HostPort adminListen;
   private volatile Supplier<List<WorkerGauge>> workerGauges = List::of;
+  /** Null for plain HTTP. */
+  private final ServerTls tls;
+  /** Null when there is no access log. */
+  private final AccessLogWriter accessLog;
   private FrontListener front;
   private FrontListener admin;
   private volatile ExecutorService events;
   private boolean stopped;
 
+  /** A balancer without an access log whose relative TLS paths start in the working directory. */
   public Balancer(BalancerSettings settings, BackendListener listener) {
+    this(settings, listener, Path.of("").toAbsolutePath(), null);
+  }
+
+  /**
+   * @param projectDir where relative paths in the settings ({@code balancer.tls.cert}, {@code balancer.tls.key})
+   *     start
+   * @param accessLog the access log file, opened on {@link #start}; null for none
+   * @throws ConfigException when a setting cannot be used, e.g. a missing certificate or a key that does not
+   *     belong to it
+   */
+  public Balancer(BalancerSettings settings, BackendListener listener, Path projectDir, Path accessLog) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(projectDir, "projectDir");
     this.ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     Strategy strategy;
     TrustedProxies trusted;
@@ -72,18 +95,28 @@ public final class Balancer {
       strategy = Strategy.named(settings.strategy());
       trusted = TrustedProxies.parse(settings.trustedProxies());
       adminListen = MetricsEndpoint.address(settings.adminListen());
+      this.tls = settings.tls().enabled() ? new ServerTls(projectDir, settings.tls()) : null;
+      this.accessLog = accessLog == null ? null
+          : new AccessLogWriter(accessLog, AccessLogFormat.named(settings.accessLogFormat()), THREAD_NAME + "-access-log");
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+    if (tls != null) {
+      live.add(tls); // first: a certificate that cannot be read refuses the reload before anything changed
+    }
+    if (this.accessLog != null) {
+      live.add(this.accessLog);
+    }
     this.pool = new BackendPool(strategy, ioThreads, listener, this::post);
-    HttpHandler upstream = new UpstreamHandler(pool, settings.upstreamTimeout());
+    HttpHandler upstream = new GzipHandler(new UpstreamHandler(pool, settings.upstreamTimeout()));
     // protection handlers (rate limits, concurrency queue) belong between these two
     RateLimitHandler rateLimits = new RateLimitHandler(settings, metrics, upstream);
     live.add(rateLimits);
     HttpHandler forwarded = new ForwardedHeadersHandler(trusted, rateLimits);
     HttpHandler limited = new BodyLimitHandler(settings.maxBody().bytes(), forwarded);
     this.gate = new GracefulShutdownHandler(new InternalPathGuard(limited));
-    this.root = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(gate)));
+    HttpHandler pages = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(gate)));
+    this.root = this.accessLog == null ? pages : new AccessLog(this.accessLog, pages);
   }
 
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
@@ -91,9 +124,12 @@ public final class Balancer {
     if (front != null || stopped) {
       throw new IllegalStateException("a balancer starts once");
     }
-    if (settings.tls().enabled()) {
-      throw new DroverException("balancer.tls.cert is set, but the built-in balancer does not serve TLS yet;"
-          + " put nginx or HAProxy in front of it, or unset balancer.tls.cert");
+    if (accessLog != null) {
+      try {
+        accessLog.start();
+      } catch (UncheckedIOException e) {
+        throw new DroverException(e.getMessage(), e);
+      }
     }
     events = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, THREAD_NAME + "-events");
@@ -106,22 +142,28 @@ public final class Balancer {
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(settings.idleTimeout()))
         .getMap();
     try {
-      front = FrontListener.open(settings.listen(), ioThreads, serverOptions, root, THREAD_NAME);
+      front = FrontListener.open(settings.listen(), ioThreads, serverOptions, root, THREAD_NAME,
+          tls == null ? null : tls.context());
     } catch (IOException | RuntimeException e) {
-      events.shutdownNow();
-      events = null;
+      abandonStart();
       throw new DroverException("balancer cannot listen on " + settings.listen() + ": " + rootMessage(e), e);
     }
-    LOG.log(System.Logger.Level.INFO, "balancer listening on {0}", front.address());
+    if (tls != null) {
+      tls.attach(front);
+      openRedirect(settings.tls().redirectFrom());
+    } else if (settings.tls().redirectFrom() > 0) {
+      LOG.log(System.Logger.Level.WARNING, "balancer.tls.redirect_from is ignored: TLS is off (balancer.tls.cert)");
+    }
+    LOG.log(System.Logger.Level.INFO, "balancer listening on {0}://{1}:{2}", tls == null ? "http" : "https",
+        front.address().getHostString(), String.valueOf(front.address().getPort()));
     if (adminListen != null) {
       try {
         admin = FrontListener.open(adminListen, 1, serverOptions, new MetricsEndpoint(metrics, () -> workerGauges.get()),
-            THREAD_NAME + "-admin");
+            THREAD_NAME + "-admin", null);
       } catch (IOException | RuntimeException e) {
         front.close(CLOSE_WAIT);
         front = null;
-        events.shutdownNow();
-        events = null;
+        abandonStart();
         throw new DroverException("balancer cannot serve metrics on balancer.admin_listen = " + adminListen + ": "
             + rootMessage(e), e);
       }
@@ -134,9 +176,51 @@ public final class Balancer {
     }
   }
 
+  private void openRedirect(int port) {
+    if (port == 0) {
+      return;
+    }
+    try {
+      InetSocketAddress at = front.openRedirect(port, new HttpsRedirect(front.address().getPort()));
+      LOG.log(System.Logger.Level.INFO, "balancer redirecting http://{0}:{1} to https", at.getHostString(),
+          String.valueOf(at.getPort()));
+    } catch (IOException | RuntimeException e) {
+      front.close(CLOSE_WAIT);
+      front = null;
+      abandonStart();
+      throw new DroverException("balancer cannot listen on " + settings.listen().host() + ":" + port
+          + " (balancer.tls.redirect_from): " + rootMessage(e), e);
+    }
+  }
+
+  private void abandonStart() {
+    events.shutdownNow();
+    events = null;
+    if (accessLog != null) {
+      accessLog.stop();
+    }
+  }
+
   /**
-   * Applies changed knobs live, while traffic flows and without dropping a connection. {@code listen},
-   * {@code admin_listen} and {@code tls} need a new listener, so they are the caller's to refuse (see the reload plan). Throws a
+   * Closes the access log and opens its path again, so that after logrotate has moved the file away the next
+   * lines go to a new one. Does nothing when there is no access log or the balancer is not running.
+   */
+  public void reopenAccessLog() {
+    if (accessLog == null) {
+      return;
+    }
+    try {
+      accessLog.reopen();
+    } catch (UncheckedIOException e) {
+      throw new DroverException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Applies changed knobs live, while traffic flows and without dropping a connection. {@code listen}, {@code admin_listen}, turning
+   * TLS on or off and {@code tls.redirect_from} need a new listener, so they are the caller's to refuse (see the
+   * reload plan). With TLS on, the certificate and key files are read again on every call, changed paths or
+   * not, and new connections get the new certificate while open ones keep theirs. Throws a
    * ConfigException, and changes nothing it has not already applied, when a value cannot be used.
    */
   public void reconfigure(BalancerSettings next) {
@@ -207,6 +291,9 @@ public final class Balancer {
     if (admin != null) {
       admin.close(CLOSE_WAIT); // last, so a scrape can watch the drain
       admin = null;
+    }
+    if (accessLog != null) {
+      accessLog.stop();
     }
     events.shutdown();
     try {

@@ -3,44 +3,86 @@ package dev.drover.balancer;
 import dev.drover.config.HostPort;
 import io.undertow.UndertowOptions;
 import io.undertow.connector.ByteBufferPool;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.OpenListener;
+import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http2.Http2OpenListener;
+import io.undertow.util.WorkerUtils;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.Sequence;
 import org.xnio.StreamConnection;
 import org.xnio.Xnio;
+import org.xnio.XnioExecutor;
 import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
+import org.xnio.ssl.SslConnection;
 
 /**
- * The listening socket and its threads, wired the way {@code Undertow.start()} wires them. Done by hand because
+ * The listening sockets and their threads, wired the way {@code Undertow.start()} wires them. Done by hand because
  * Undertow can only stop accepting by closing every open connection too, and a balancer that stops must
  * refuse new clients while the requests in flight finish.
+ *
+ * <p>With TLS the main socket speaks HTTP/2 or HTTP/1.1, as the client chooses by ALPN; a second, plain socket
+ * may redirect to it ({@link #openRedirect}).
  */
 final class FrontListener {
   /** Undertow's own choice for a JVM with memory to spare: direct buffers of 16 KB less the TLS overhead. */
   private static final int BUFFER_SIZE = 16 * 1024 - 20;
+  /** TLS 1.0 and 1.1 are broken and off in the JDK already; saying so here keeps a tuned java.security from reviving them. */
+  private static final Sequence<String> TLS_PROTOCOLS = Sequence.of("TLSv1.3", "TLSv1.2");
+  /** HTTP/2 streams one connection may have open at once, nginx's default give or take. */
+  private static final int HTTP2_MAX_STREAMS = 128;
+  /** For a TLS handshake when {@code balancer.read_timeout} is off: a handshake that never ends is never legitimate. */
+  private static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 60_000;
 
   private final XnioWorker worker;
-  private final HttpOpenListener connections;
-  private final AcceptingChannel<StreamConnection> acceptor;
+  private final String host;
+  private final ByteBufferPool buffers;
+  private final OptionMap connectionOptions;
+  private final OptionMap plainSocketOptions;
+  private final AcceptingChannel<? extends StreamConnection> main;
+  /** Null for plain HTTP. */
+  private final UndertowXnioSsl ssl;
+  private final List<OpenListener> connections = new CopyOnWriteArrayList<>();
+  private final List<AcceptingChannel<? extends StreamConnection>> acceptors = new CopyOnWriteArrayList<>();
 
-  private FrontListener(XnioWorker worker, HttpOpenListener connections, AcceptingChannel<StreamConnection> acceptor) {
+  private FrontListener(XnioWorker worker, String host, ByteBufferPool buffers, OptionMap connectionOptions,
+      int ioThreads, OpenListener connections, AcceptingChannel<? extends StreamConnection> main, UndertowXnioSsl ssl) {
     this.worker = worker;
-    this.connections = connections;
-    this.acceptor = acceptor;
+    this.host = host;
+    this.buffers = buffers;
+    this.connectionOptions = connectionOptions;
+    this.plainSocketOptions = socketOptions(ioThreads).getMap();
+    this.main = main;
+    this.ssl = ssl;
+    this.connections.add(connections);
+    this.acceptors.add(main);
   }
 
+  /** Plain HTTP/1.1 on {@code listen}. */
   static FrontListener open(HostPort listen, int ioThreads, OptionMap serverOptions, HttpHandler root,
       String threadName) throws IOException {
+    return open(listen, ioThreads, serverOptions, root, threadName, null);
+  }
+
+  /** HTTPS (HTTP/2 by ALPN, else HTTP/1.1) on {@code listen} when {@code tls} is set, plain HTTP/1.1 otherwise. */
+  static FrontListener open(HostPort listen, int ioThreads, OptionMap serverOptions, HttpHandler root,
+      String threadName, SSLContext tls) throws IOException {
     XnioWorker worker = Xnio.getInstance(FrontListener.class.getClassLoader()).createWorker(OptionMap.builder()
         .set(Options.WORKER_IO_THREADS, ioThreads)
         .set(Options.WORKER_TASK_CORE_THREADS, 1) // nothing here blocks; the pool only serves stray dispatches
@@ -53,43 +95,109 @@ final class FrontListener {
         .getMap());
     try {
       ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
-      HttpOpenListener connections = new HttpOpenListener(buffers, OptionMap.builder()
+      OptionMap connectionOptions = OptionMap.builder()
           .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
           .addAll(serverOptions)
-          .getMap());
-      connections.setRootHandler(root);
-      AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(
-          new InetSocketAddress(InetAddress.getByName(listen.host()), listen.port()),
-          ChannelListeners.openListenerAdapter(connections),
-          OptionMap.builder()
-              .set(Options.WORKER_IO_THREADS, ioThreads)
-              .set(Options.TCP_NODELAY, true)
-              .set(Options.REUSE_ADDRESSES, true)
-              .set(Options.BALANCING_TOKENS, 1)
-              .set(Options.BALANCING_CONNECTIONS, 2)
-              .set(Options.BACKLOG, 1000)
-              .getMap());
+          .getMap();
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(listen.host()), listen.port());
+      HttpOpenListener http = new HttpOpenListener(buffers, connectionOptions);
+      http.setRootHandler(root);
+      if (tls == null) {
+        AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(address,
+            ChannelListeners.openListenerAdapter(http), socketOptions(ioThreads).getMap());
+        acceptor.resumeAccepts();
+        return new FrontListener(worker, listen.host(), buffers, connectionOptions, ioThreads, http, acceptor, null);
+      }
+      OptionMap http2Options = OptionMap.builder()
+          .addAll(connectionOptions)
+          .set(UndertowOptions.ENABLE_HTTP2, true)
+          .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, HTTP2_MAX_STREAMS)
+          .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE,
+              connectionOptions.get(UndertowOptions.MAX_HEADER_SIZE, UndertowOptions.DEFAULT_MAX_HEADER_SIZE))
+          .getMap();
+      Http2OpenListener http2 = new Http2OpenListener(buffers, http2Options);
+      AlpnOpenListener alpn = new AlpnOpenListener(buffers, http2Options, http);
+      alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
+      alpn.setRootHandler(root);
+      UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls);
+      int parseTimeout = connectionOptions.get(UndertowOptions.REQUEST_PARSE_TIMEOUT, -1);
+      ChannelListener<StreamConnection> handshaking = handshakeDeadline(alpn,
+          parseTimeout > 0 ? parseTimeout : DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
+      @SuppressWarnings({"unchecked", "rawtypes"}) // the SSL server hands SslConnections, which are StreamConnections
+      ChannelListener<AcceptingChannel<SslConnection>> accept =
+          (ChannelListener) ChannelListeners.openListenerAdapter(handshaking);
+      AcceptingChannel<SslConnection> acceptor = ssl.createSslConnectionServer(worker, address, accept,
+          socketOptions(ioThreads).set(Options.SSL_ENABLED_PROTOCOLS, TLS_PROTOCOLS).getMap());
       acceptor.resumeAccepts();
-      return new FrontListener(worker, connections, acceptor);
+      return new FrontListener(worker, listen.host(), buffers, connectionOptions, ioThreads, alpn, acceptor, ssl);
     } catch (IOException | RuntimeException e) {
       worker.shutdownNow();
       throw e;
     }
   }
 
-  InetSocketAddress address() {
+  /**
+   * Undertow times out a request head only once the handshake is over and a protocol chosen; until then a
+   * client that connects and sends nothing would hold its socket for good. It gets the request-head time
+   * ({@code balancer.read_timeout}) to finish the handshake.
+   */
+  private static ChannelListener<StreamConnection> handshakeDeadline(ChannelListener<StreamConnection> next,
+      long millis) {
+    return connection -> {
+      XnioExecutor.Key timer = WorkerUtils.executeAfter(connection.getIoThread(),
+          () -> IoUtils.safeClose(connection), millis, TimeUnit.MILLISECONDS);
+      ((SslConnection) connection).getHandshakeSetter().set(c -> timer.remove());
+      next.handleEvent(connection);
+    };
+  }
+
+  /** A second, plain HTTP/1.1 socket on the same host and threads, e.g. the redirect to HTTPS. */
+  InetSocketAddress openRedirect(int port, HttpHandler handler) throws IOException {
+    HttpOpenListener http = new HttpOpenListener(buffers, connectionOptions);
+    http.setRootHandler(handler);
+    connections.add(http);
+    AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(
+        new InetSocketAddress(InetAddress.getByName(host), port), ChannelListeners.openListenerAdapter(http),
+        plainSocketOptions);
+    acceptors.add(acceptor);
+    acceptor.resumeAccepts();
     return acceptor.getLocalAddress(InetSocketAddress.class);
+  }
+
+  private static OptionMap.Builder socketOptions(int ioThreads) {
+    return OptionMap.builder()
+        .set(Options.WORKER_IO_THREADS, ioThreads)
+        .set(Options.TCP_NODELAY, true)
+        .set(Options.REUSE_ADDRESSES, true)
+        .set(Options.BALANCING_TOKENS, 1)
+        .set(Options.BALANCING_CONNECTIONS, 2)
+        .set(Options.BACKLOG, 1000);
+  }
+
+  InetSocketAddress address() {
+    return main.getLocalAddress(InetSocketAddress.class);
+  }
+
+  /** New TLS connections handshake with {@code context}; open ones keep theirs. Ignored for plain HTTP. */
+  void updateSslContext(SSLContext context) {
+    if (ssl != null) {
+      ssl.updateSSLContext(context);
+    }
   }
 
   /** New connections are refused from now on; open ones carry on. */
   void stopAccepting() {
-    IoUtils.safeClose(acceptor);
+    for (AcceptingChannel<? extends StreamConnection> acceptor : acceptors) {
+      IoUtils.safeClose(acceptor);
+    }
   }
 
   /** Closes every connection, client and backend alike, and ends the threads, waiting at most {@code wait}. */
   void close(Duration wait) {
     stopAccepting();
-    connections.closeConnections();
+    for (OpenListener c : connections) {
+      c.closeConnections();
+    }
     worker.shutdown();
     try {
       if (!worker.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {

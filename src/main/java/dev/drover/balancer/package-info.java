@@ -2,16 +2,18 @@
  * The built-in front door: an Undertow listener, a chain of small {@link io.undertow.server.HttpHandler}s, and a
  * reverse proxy to a pool of worker processes that the supervisor changes while traffic flows.
  *
- * <p>Request path, outermost first: {@code MetricsHandler} (counts every response, the balancer's own errors
- * too), {@code ErrorPages} (renders empty error responses), {@code RequestIdHandler},
+ * <p>Request path, outermost first: {@code AccessLog} (when on), {@code MetricsHandler} (counts every response,
+ * the balancer's own errors too), {@code ErrorPages} (renders empty error responses), {@code RequestIdHandler},
  * the graceful-shutdown gate, {@code InternalPathGuard}, {@code BodyLimitHandler}, {@code ForwardedHeadersHandler},
- * then {@code UpstreamHandler} in front of Undertow's {@code ProxyHandler}. Protection handlers (rate limits,
- * queue) go between the forwarded-headers step and the upstream step.
+ * {@code RateLimitHandler}, then {@code GzipHandler} and {@code UpstreamHandler} in front of Undertow's
+ * {@code ProxyHandler}.
  *
- * <p>{@code FrontListener} owns the socket and the threads. Undertow's {@code ProxyHandler} does the HTTP
- * work (streaming, 100-continue, trailers, upgrades); choosing a backend, the keep-alive pools, failure
- * detection, retries and the error statuses are ours ({@code UpstreamHandler}, {@code BackendPool},
- * {@code ConnectionPool}, {@code Attempt}), because Undertow's {@code LoadBalancingProxyClient} piles a dead
- * backend's share onto its neighbour, has no draining state, and closes pools from foreign threads.
+ * <p>{@code FrontListener} owns the sockets and the threads; with TLS ({@code ServerTls}, PEM files read by
+ * {@code Pem} and {@code PrivateKeys}) it speaks HTTP/2 or HTTP/1.1 by ALPN and may redirect a plain port.
+ * Undertow's {@code ProxyHandler} does the HTTP work (streaming, 100-continue, trailers, upgrades); choosing a
+ * backend, the keep-alive pools, failure detection, retries and the error statuses are ours
+ * ({@code UpstreamHandler}, {@code BackendPool}, {@code ConnectionPool}, {@code Attempt}), because Undertow's
+ * {@code LoadBalancingProxyClient} piles a dead backend's share onto its neighbour, has no draining state, and
+ * closes pools from foreign threads.
  */
 package dev.drover.balancer;

@@ -25,7 +25,8 @@ public final class Cluster {
 
   public Cluster(Config config, Supplier<Config> reloadFrom, RunLayout layout, Consumer<String> log) {
     this.balancer = new Balancer(config.settings().balancer(),
-        (id, reason) -> log.accept("balancer: backend " + id + " failed: " + reason));
+        (id, reason) -> log.accept("balancer: backend " + id + " failed: " + reason),
+        config.settings().projectDir(), layout.accessLog());
     this.supervisor = new Supervisor(config, reloadFrom,
         settings -> ProcessLauncher.forThisJvm(layout, JvmOptions.orDefault(settings.cluster().jvmOptions())),
         new BalancerBackends(balancer), layout, log);
