@@ -21,13 +21,22 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "50", description = "Lines to print (default: ${DEFAULT-VALUE}).")
   int lines;
 
+  @Option(names = "--reopen", description = "Have the running balancer reopen .drover/logs/access.log (after logrotate moved it).")
+  boolean reopen;
+
   LogsCommand(Cli cli) {
     this.cli = cli;
   }
 
   @Override
   public Integer call() throws Exception {
-    new LogTail(new RunLayout(cli.options.projectDir())).print(worker, lines, follow, cli.out, () -> true);
+    RunLayout layout = new RunLayout(cli.options.projectDir());
+    if (reopen) {
+      new dev.drover.control.ClusterControl(layout).reopenLogs();
+      cli.out.println("reopened " + layout.projectDir().relativize(layout.accessLog()));
+      return ExitCodes.OK;
+    }
+    new LogTail(layout).print(worker, lines, follow, cli.out, () -> true);
     return ExitCodes.OK;
   }
 }

@@ -68,6 +68,11 @@ public final class ClusterControl {
     return lines;
   }
 
+  /** Has the supervisor reopen the access log, for logrotate's postrotate step. */
+  public void reopenLogs() {
+    client.reopenLogs();
+  }
+
   public String scale(int workers) {
     JsonNode result = client.scale(workers);
     return "scaled to " + result.path("desired_workers").asInt() + " workers";

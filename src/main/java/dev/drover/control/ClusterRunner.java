@@ -42,8 +42,8 @@ public final class ClusterRunner {
         out.flush();
       });
       Thread arbiter = new Thread(supervisor::run, "drover-arbiter");
-      try (ControlServer control = new ControlServer(layout.controlSocket(), supervisor)) {
-        PosixSignals.forward(supervisor);
+      try (ControlServer control = new ControlServer(layout.controlSocket(), supervisor, cluster::reopenAccessLog)) {
+        PosixSignals.forward(supervisor, cluster::reopenAccessLog);
         arbiter.start();
         try {
           supervisor.started().get();

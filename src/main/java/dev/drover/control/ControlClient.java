@@ -62,6 +62,10 @@ public final class ControlClient {
     return call(request("reload").put("dry_run", dryRun));
   }
 
+  public JsonNode reopenLogs() {
+    return call(request("reopen_logs"));
+  }
+
   public JsonNode scale(int workers) {
     return call(request("scale").put("workers", workers));
   }

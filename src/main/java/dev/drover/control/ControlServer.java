@@ -29,12 +29,14 @@ final class ControlServer implements AutoCloseable {
 
   private final Path socket;
   private final Supervisor supervisor;
+  private final Runnable reopenLogs;
   private final ServerSocketChannel channel;
   private final Thread acceptor;
 
-  ControlServer(Path socket, Supervisor supervisor) throws IOException {
+  ControlServer(Path socket, Supervisor supervisor, Runnable reopenLogs) throws IOException {
     this.socket = socket;
     this.supervisor = supervisor;
+    this.reopenLogs = reopenLogs;
     Files.deleteIfExists(socket);
     this.channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     channel.bind(UnixDomainSocketAddress.of(socket));
@@ -77,6 +79,7 @@ final class ControlServer implements AutoCloseable {
       case "status" -> supervisor.status();
       case "reload" -> supervisor.reload(request.path("dry_run").asBoolean(false));
       case "scale" -> supervisor.scale(request.path("workers").asInt());
+      case "reopen_logs" -> CompletableFuture.runAsync(reopenLogs);
       case "stop" -> supervisor.stop(request.hasNonNull("timeout")
           ? Durations.parse(request.get("timeout").asText()) : null);
       default -> null;

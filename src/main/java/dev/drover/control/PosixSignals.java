@@ -10,13 +10,19 @@ final class PosixSignals {
   private PosixSignals() {
   }
 
-  static void forward(Supervisor supervisor) {
+  /** TERM/INT stop, HUP reloads, TTIN/TTOU scale by one; USR1 reopens the access log, as nginx does for logrotate. */
+  static void forward(Supervisor supervisor, Runnable reopenLogs) {
+    handle("USR1", reopenLogs);
     for (String name : HANDLED) {
-      try {
-        Signal.handle(new Signal(name), s -> supervisor.signal(name));
-      } catch (IllegalArgumentException e) {
-        // signal unknown or reserved on this platform: that control path is simply absent
-      }
+      handle(name, () -> supervisor.signal(name));
+    }
+  }
+
+  private static void handle(String name, Runnable action) {
+    try {
+      Signal.handle(new Signal(name), s -> action.run());
+    } catch (IllegalArgumentException e) {
+      // signal unknown or reserved on this platform: that control path is simply absent
     }
   }
 }

@@ -408,14 +408,13 @@ final class Arbiter {
       reply.complete(Supervisor.ReloadResult.dryRun(plan, generation));
       return;
     }
-    if (!plan.live().isEmpty()) {
-      try {
-        backends.reconfigure(next.settings().balancer());
-      } catch (ConfigException e) {
-        log.accept("reload refused, the balancer cannot apply the settings; nothing changed:\n" + e.getMessage());
-        reply.completeExceptionally(e);
-        return;
-      }
+    // Always, not only when a key changed: a renewed certificate is usually new bytes under the same path.
+    try {
+      backends.reconfigure(next.settings().balancer());
+    } catch (ConfigException e) {
+      log.accept("reload refused, the balancer cannot apply the settings; nothing changed:\n" + e.getMessage());
+      reply.completeExceptionally(e);
+      return;
     }
     plan.describe().forEach(line -> log.accept("reload: " + line));
     reload = new Reload(config, generation, launcher, reply, plan);

@@ -57,6 +57,11 @@ public final class Cluster {
     balancer.start();
   }
 
+  /** Reopens the access log after logrotate moved it away. */
+  public void reopenAccessLog() {
+    balancer.reopenAccessLog();
+  }
+
   /** Stops accepting clients; requests in flight get the balancer's grace. */
   public void closeBalancer() {
     balancer.stop();

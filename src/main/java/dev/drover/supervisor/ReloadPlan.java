@@ -23,7 +23,7 @@ public record ReloadPlan(List<String> live, List<String> rolling, List<String> r
         continue;
       }
       String path = e.key().path();
-      if (needsRestart(path)) {
+      if (needsRestart(path, running, next)) {
         restart.add(path);
       } else if (path.startsWith("balancer.")) {
         live.add(path);
@@ -39,10 +39,15 @@ public record ReloadPlan(List<String> live, List<String> rolling, List<String> r
     return new ReloadPlan(List.copyOf(live), List.copyOf(rolling), List.copyOf(restart));
   }
 
-  /** The balancer's listening socket and the kind of runtime cannot change under a running supervisor. */
-  private static boolean needsRestart(String path) {
-    return path.equals("balancer.listen") || path.startsWith("balancer.tls.") || path.equals("cluster.runtime")
-        || path.equals("balancer.admin_listen");
+  /**
+   * The listening sockets and the kind of runtime cannot change under a running supervisor; neither can TLS be
+   * turned on or off. A new certificate or key for TLS that stays on is taken live.
+   */
+  private static boolean needsRestart(String path, Config running, Config next) {
+    boolean tlsBefore = running.settings().balancer().tls().enabled();
+    boolean tlsAfter = next.settings().balancer().tls().enabled();
+    return path.equals("balancer.listen") || path.equals("balancer.admin_listen") || path.equals("cluster.runtime")
+        || path.equals("balancer.tls.redirect_from") || path.startsWith("balancer.tls.") && tlsBefore != tlsAfter;
   }
 
   /** Lines for the user, e.g. {@code restart needed: balancer.listen (drover stop && drover start)}. */

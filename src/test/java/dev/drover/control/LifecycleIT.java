@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.runtime.Signals;
 import dev.drover.testing.Load;
 import dev.drover.testing.TestCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -62,6 +63,28 @@ class LifecycleIT {
     cluster.awaitReady(3, Duration.ofSeconds(30));
     assertThat(cluster.pids()).doesNotContainAnyElementsOf(before);
     assertThat(cluster.drover("logs", "-n", "500").out()).contains("(max_requests): recycling");
+  }
+
+  @Test
+  void accessLogIsWrittenAndReopenedForLogrotate() throws Exception {
+    cluster.start();
+    Path log = cluster.project.resolve(".drover/logs/access.log");
+    assertThat(cluster.get("/api/info?first").statusCode()).isEqualTo(200);
+    awaitLine(log, "GET /api/info?first HTTP/1.1\" 200");
+    Files.move(log, log.resolveSibling("access.log.1"));
+    var reopen = cluster.drover("logs", "--reopen");
+    assertThat(reopen.code()).as(reopen.out()).isZero();
+    assertThat(cluster.get("/api/info?second").statusCode()).isEqualTo(200);
+    awaitLine(log, "GET /api/info?second HTTP/1.1\" 200");
+    assertThat(Files.readString(log.resolveSibling("access.log.1"))).doesNotContain("second");
+  }
+
+  private static void awaitLine(Path log, String text) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!(Files.exists(log) && Files.readString(log).contains(text))) {
+      assertThat(System.nanoTime()).as("access log line " + text).isLessThan(deadline);
+      Thread.sleep(50);
+    }
   }
 
   @Test
