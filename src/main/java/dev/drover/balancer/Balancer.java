@@ -66,11 +66,13 @@ public final class Balancer {
     }
     this.pool = new BackendPool(strategy, ioThreads, listener, this::post);
     HttpHandler upstream = new UpstreamHandler(pool, settings.upstreamTimeout());
-    // protection handlers (rate limits, concurrency queue) belong between these two
-    HttpHandler forwarded = new ForwardedHeadersHandler(trusted, upstream);
+    ConcurrencyLimitHandler concurrency = new ConcurrencyLimitHandler(settings, metrics, upstream);
+    // protection handlers (rate limits) belong between these two
+    HttpHandler forwarded = new ForwardedHeadersHandler(trusted, concurrency);
     HttpHandler limited = new BodyLimitHandler(settings.maxBody().bytes(), forwarded);
     this.gate = new GracefulShutdownHandler(new InternalPathGuard(limited));
     this.root = new ErrorPages(new RequestIdHandler(gate));
+    live.add(concurrency);
   }
 
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
