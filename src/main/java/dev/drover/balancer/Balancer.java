@@ -3,7 +3,6 @@ package dev.drover.balancer;
 import dev.drover.config.BalancerSettings;
 import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
-import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.xnio.OptionMap;
 
 /**
  * The built-in load balancer: an Undertow listener on {@code balancer.listen} that proxies to a pool of
@@ -30,7 +28,10 @@ import org.xnio.OptionMap;
  *
  * <p>Answers of its own: 503 with {@code Retry-After: 1} when no backend is in rotation, 502 when a backend
  * failed and no retry was possible, 504 when a backend did not start its response within
- * {@code balancer.upstream_timeout}, 404 for {@code /_drover/}, 413 above {@code balancer.max_body}.
+ * {@code balancer.upstream_timeout}, 404 for {@code /_drover/}, 413 above {@code balancer.max_body}, 431 above
+ * {@code balancer.max_header_size}, 400 for a request whose framing is ambiguous or broken, 408 for a chunked body
+ * that stops coming, and 503 with {@code Retry-After: 1} when {@code balancer.max_concurrent} requests are in flight
+ * and {@code balancer.queue} more are waiting.
  */
 public final class Balancer {
   /** Grace for in-flight requests on {@link #stop()}. */
@@ -67,12 +68,14 @@ public final class Balancer {
     this.pool = new BackendPool(strategy, ioThreads, listener, this::post);
     HttpHandler upstream = new UpstreamHandler(pool, settings.upstreamTimeout());
     ConcurrencyLimitHandler concurrency = new ConcurrencyLimitHandler(settings, metrics, upstream);
+    ChunkedBodyCheck chunked = new ChunkedBodyCheck(settings, concurrency);
     // protection handlers (rate limits) belong between these two
-    HttpHandler forwarded = new ForwardedHeadersHandler(trusted, concurrency);
-    HttpHandler limited = new BodyLimitHandler(settings.maxBody().bytes(), forwarded);
-    this.gate = new GracefulShutdownHandler(new InternalPathGuard(limited));
+    HttpHandler forwarded = new ForwardedHeadersHandler(trusted, chunked);
+    BodyLimitHandler limited = new BodyLimitHandler(settings, forwarded);
+    RequestSanityHandler sane = new RequestSanityHandler(settings, limited);
+    this.gate = new GracefulShutdownHandler(new InternalPathGuard(sane));
     this.root = new ErrorPages(new RequestIdHandler(gate));
-    live.add(concurrency);
+    live.addAll(List.<Reconfigurable>of(sane, limited, chunked, concurrency, this::applyServerOptions));
   }
 
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
@@ -89,13 +92,8 @@ public final class Balancer {
       t.setDaemon(true);
       return t;
     });
-    OptionMap serverOptions = OptionMap.builder()
-        .set(UndertowOptions.MAX_HEADER_SIZE, (int) Math.min(Integer.MAX_VALUE, settings.maxHeaderSize().bytes()))
-        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(settings.readTimeout()))
-        .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(settings.idleTimeout()))
-        .getMap();
     try {
-      front = FrontListener.open(settings.listen(), ioThreads, serverOptions, root, THREAD_NAME);
+      front = FrontListener.open(settings.listen(), ioThreads, ServerOptions.from(settings), root, THREAD_NAME);
     } catch (IOException | RuntimeException e) {
       events.shutdownNow();
       events = null;
@@ -226,8 +224,11 @@ public final class Balancer {
     }
   }
 
-  private static int millis(Duration d) {
-    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+  /** Parse limits and timeouts are read when a connection opens: new ones get the new values. */
+  private synchronized void applyServerOptions(BalancerSettings next) {
+    if (front != null) {
+      front.serverOptions(ServerOptions.from(next));
+    }
   }
 
   private static String rootMessage(Throwable e) {

@@ -53,10 +53,7 @@ final class FrontListener {
         .getMap());
     try {
       ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
-      HttpOpenListener connections = new HttpOpenListener(buffers, OptionMap.builder()
-          .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
-          .addAll(serverOptions)
-          .getMap());
+      HttpOpenListener connections = new HttpOpenListener(buffers, withDefaults(serverOptions));
       connections.setRootHandler(root);
       AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(
           new InetSocketAddress(InetAddress.getByName(listen.host()), listen.port()),
@@ -75,6 +72,18 @@ final class FrontListener {
       worker.shutdownNow();
       throw e;
     }
+  }
+
+  /** Connections opened from now on use {@code serverOptions}; open ones keep theirs. */
+  void serverOptions(OptionMap serverOptions) {
+    connections.setUndertowOptions(withDefaults(serverOptions));
+  }
+
+  private static OptionMap withDefaults(OptionMap serverOptions) {
+    return OptionMap.builder()
+        .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+        .addAll(serverOptions)
+        .getMap();
   }
 
   InetSocketAddress address() {

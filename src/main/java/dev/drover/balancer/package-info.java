@@ -3,9 +3,10 @@
  * reverse proxy to a pool of worker processes that the supervisor changes while traffic flows.
  *
  * <p>Request path, outermost first: {@code ErrorPages} (renders empty error responses), {@code RequestIdHandler},
- * the graceful-shutdown gate, {@code InternalPathGuard}, {@code BodyLimitHandler}, {@code ForwardedHeadersHandler},
- * then {@code UpstreamHandler} in front of Undertow's {@code ProxyHandler}. Protection handlers (rate limits,
- * queue) go between the forwarded-headers step and the upstream step.
+ * the graceful-shutdown gate, {@code InternalPathGuard}, {@code RequestSanityHandler} (431, ambiguous framing),
+ * {@code BodyLimitHandler}, {@code ForwardedHeadersHandler}, {@code ChunkedBodyCheck}, {@code ConcurrencyLimitHandler}
+ * (max_concurrent and its queue), then {@code UpstreamHandler} in front of Undertow's {@code ProxyHandler}.
+ * Protection handlers (rate limits) go between the forwarded-headers step and the chunked-body check.
  *
  * <p>{@code FrontListener} owns the socket and the threads. Undertow's {@code ProxyHandler} does the HTTP
  * work (streaming, 100-continue, trailers, upgrades); choosing a backend, the keep-alive pools, failure
