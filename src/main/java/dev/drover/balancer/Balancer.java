@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@code balancer.upstream_timeout}, 404 for {@code /_drover/}, 413 above {@code balancer.max_body}, 431 above
  * {@code balancer.max_header_size}, 400 for a request whose framing is ambiguous or broken, 408 for a chunked body
  * that stops coming, and 503 with {@code Retry-After: 1} when {@code balancer.max_concurrent} requests are in flight
- * and {@code balancer.queue} more are waiting.
+ * and {@code balancer.queue} more are waiting. Connections beyond {@code balancer.max_connections_per_ip} are
+ * closed as they are accepted.
  */
 public final class Balancer {
   /** Grace for in-flight requests on {@link #stop()}. */
@@ -49,6 +50,7 @@ public final class Balancer {
   private final int ioThreads;
   private final BackendPool pool;
   private final GracefulShutdownHandler gate;
+  private final PerIpConnectionLimit perIp;
   private final HttpHandler root;
   private FrontListener front;
   private volatile ExecutorService events;
@@ -75,7 +77,8 @@ public final class Balancer {
     RequestSanityHandler sane = new RequestSanityHandler(settings, limited);
     this.gate = new GracefulShutdownHandler(new InternalPathGuard(sane));
     this.root = new ErrorPages(new RequestIdHandler(gate));
-    live.addAll(List.<Reconfigurable>of(sane, limited, chunked, concurrency, this::applyServerOptions));
+    this.perIp = new PerIpConnectionLimit(settings, metrics);
+    live.addAll(List.<Reconfigurable>of(perIp, sane, limited, chunked, concurrency, this::applyServerOptions));
   }
 
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
@@ -93,7 +96,7 @@ public final class Balancer {
       return t;
     });
     try {
-      front = FrontListener.open(settings.listen(), ioThreads, ServerOptions.from(settings), root, THREAD_NAME);
+      front = FrontListener.open(settings.listen(), ioThreads, ServerOptions.from(settings), root, THREAD_NAME, perIp);
     } catch (IOException | RuntimeException e) {
       events.shutdownNow();
       events = null;

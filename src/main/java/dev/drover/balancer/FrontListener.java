@@ -40,7 +40,7 @@ final class FrontListener {
   }
 
   static FrontListener open(HostPort listen, int ioThreads, OptionMap serverOptions, HttpHandler root,
-      String threadName) throws IOException {
+      String threadName, PerIpConnectionLimit perIp) throws IOException {
     XnioWorker worker = Xnio.getInstance(FrontListener.class.getClassLoader()).createWorker(OptionMap.builder()
         .set(Options.WORKER_IO_THREADS, ioThreads)
         .set(Options.WORKER_TASK_CORE_THREADS, 1) // nothing here blocks; the pool only serves stray dispatches
@@ -57,7 +57,7 @@ final class FrontListener {
       connections.setRootHandler(root);
       AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(
           new InetSocketAddress(InetAddress.getByName(listen.host()), listen.port()),
-          ChannelListeners.openListenerAdapter(connections),
+          ChannelListeners.openListenerAdapter(perIp.guard(connections)),
           OptionMap.builder()
               .set(Options.WORKER_IO_THREADS, ioThreads)
               .set(Options.TCP_NODELAY, true)

@@ -7,6 +7,7 @@
  * {@code BodyLimitHandler}, {@code ForwardedHeadersHandler}, {@code ChunkedBodyCheck}, {@code ConcurrencyLimitHandler}
  * (max_concurrent and its queue), then {@code UpstreamHandler} in front of Undertow's {@code ProxyHandler}.
  * Protection handlers (rate limits) go between the forwarded-headers step and the chunked-body check.
+ * {@code PerIpConnectionLimit} works before all of these, on accepted connections.
  *
  * <p>{@code FrontListener} owns the socket and the threads. Undertow's {@code ProxyHandler} does the HTTP
  * work (streaming, 100-continue, trailers, upgrades); choosing a backend, the keep-alive pools, failure
