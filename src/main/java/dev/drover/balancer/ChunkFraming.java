@@ -14,7 +14,9 @@ final class ChunkFraming {
   /** 15 hex digits stay below 2^60: no overflow, and far above any body we accept. */
   private static final int MAX_SIZE_DIGITS = 15;
 
-  private enum State { SIZE, SIZE_SPACE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER, TRAILER_LF, END_LF }
+  private enum State {
+    SIZE, SIZE_SPACE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER, TRAILER_LF, END_LF
+  }
 
   private State state = State.SIZE;
   private int sizeDigits;

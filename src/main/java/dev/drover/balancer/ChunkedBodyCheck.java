@@ -53,9 +53,9 @@ final class ChunkedBodyCheck implements HttpHandler, Reconfigurable {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    RawRequestBytes raw;
-    if (exchange.isRequestComplete() || !exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)
-        || (raw = RawRequestBytes.of(exchange)) == null) {
+    RawRequestBytes raw = exchange.isRequestComplete()
+        || !exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING) ? null : RawRequestBytes.of(exchange);
+    if (raw == null) {
       next.handleRequest(exchange);
       return;
     }

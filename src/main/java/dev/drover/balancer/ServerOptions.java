@@ -19,7 +19,8 @@ final class ServerOptions {
   static OptionMap from(BalancerSettings settings) {
     return OptionMap.builder()
         .set(UndertowOptions.MAX_HEADER_SIZE, hardHeaderLimit(settings.maxHeaderSize().bytes()))
-        // both checked by a timer, not on reads: a client sending a byte now and then cannot push them back
+        // timers, not read deadlines: the parse timeout runs from the first byte of a head, the idle one from
+        // accept or the end of the last request, and a client trickling a byte now and then moves neither
         .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(settings.readTimeout()))
         .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(settings.idleTimeout()))
         .getMap();

@@ -176,7 +176,8 @@ class ConcurrencyLimitHandlerTest {
     // a slot comes back when its exchange completes, a moment after the client has the answer: a few tries
     List<Integer> statuses = List.of();
     for (int i = 0; i < 10 && !statuses.equals(List.of(200, 200, 200)); i++) {
-      List<CompletableFuture<Timed>> three = List.of(request("/sleep/200"), request("/sleep/200"), request("/sleep/200"));
+      List<CompletableFuture<Timed>> three =
+          List.of(request("/sleep/200"), request("/sleep/200"), request("/sleep/200"));
       statuses = three.stream().map(CompletableFuture::join).map(Timed::status).toList();
     }
     assertThat(statuses).as("three slots free at once again").containsOnly(200);

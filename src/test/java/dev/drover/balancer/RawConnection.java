@@ -90,8 +90,9 @@ final class RawConnection implements AutoCloseable {
       if (status == 100 || status == 204 || status == 304) {
         body = "";
       } else if (at >= 0) {
-        int end = lower.indexOf("\r\n", at + 2);
-        int length = Integer.parseInt(head.substring(at + "\r\ncontent-length:".length(), end < 0 ? head.length() : end).trim());
+        int from = at + "\r\ncontent-length:".length();
+        int end = lower.indexOf("\r\n", from);
+        int length = Integer.parseInt(head.substring(from, end < 0 ? head.length() : end).trim());
         body = new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
       } else if (lower.contains("\r\ntransfer-encoding: chunked")) {
         body = readChunked();
