@@ -4,7 +4,6 @@ import dev.drover.config.BalancerSettings;
 import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
 import dev.drover.config.HostPort;
-import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
@@ -35,7 +34,11 @@ import org.xnio.OptionMap;
  *
  * <p>Answers of its own: 503 with {@code Retry-After: 1} when no backend is in rotation, 502 when a backend
  * failed and no retry was possible, 504 when a backend did not start its response within
- * {@code balancer.upstream_timeout}, 404 for {@code /_drover/}, 413 above {@code balancer.max_body}.
+ * {@code balancer.upstream_timeout}, 404 for {@code /_drover/}, 413 above {@code balancer.max_body}, 431 above
+ * {@code balancer.max_header_size}, 400 for a request whose framing is ambiguous or broken, 408 for a chunked body
+ * that stops coming, and 503 with {@code Retry-After: 1} when {@code balancer.max_concurrent} requests are in flight
+ * and {@code balancer.queue} more are waiting. Connections beyond {@code balancer.max_connections_per_ip} are
+ * closed as they are accepted.
  *
  * <p>Every response is counted in {@link #metrics()}; with {@code balancer.admin_listen} set, a second small
  * listener there serves them as Prometheus text on {@code GET /metrics}.
@@ -60,6 +63,7 @@ public final class Balancer {
   private final int ioThreads;
   private final BackendPool pool;
   private final GracefulShutdownHandler gate;
+  private final PerIpConnectionLimit perIp;
   private final HttpHandler root;
   /** {@code balancer.admin_listen}, null when off; a change needs a restart, as for {@code listen}. */
   private final HostPort adminListen;
@@ -109,14 +113,17 @@ public final class Balancer {
     }
     this.pool = new BackendPool(strategy, ioThreads, listener, this::post);
     HttpHandler upstream = new GzipHandler(new UpstreamHandler(pool, settings.upstreamTimeout()));
-    // protection handlers (rate limits, concurrency queue) belong between these two
-    RateLimitHandler rateLimits = new RateLimitHandler(settings, metrics, upstream);
-    live.add(rateLimits);
+    ConcurrencyLimitHandler concurrency = new ConcurrencyLimitHandler(settings, metrics, upstream);
+    ChunkedBodyCheck chunked = new ChunkedBodyCheck(settings, concurrency);
+    RateLimitHandler rateLimits = new RateLimitHandler(settings, metrics, chunked);
     HttpHandler forwarded = new ForwardedHeadersHandler(trusted, rateLimits);
-    HttpHandler limited = new BodyLimitHandler(settings.maxBody().bytes(), forwarded);
-    this.gate = new GracefulShutdownHandler(new InternalPathGuard(limited));
+    BodyLimitHandler limited = new BodyLimitHandler(settings, forwarded);
+    RequestSanityHandler sane = new RequestSanityHandler(settings, limited);
+    this.gate = new GracefulShutdownHandler(new InternalPathGuard(sane));
     HttpHandler pages = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(gate)));
     this.root = this.accessLog == null ? pages : new AccessLog(this.accessLog, pages);
+    this.perIp = new PerIpConnectionLimit(settings, metrics);
+    live.addAll(List.<Reconfigurable>of(perIp, sane, limited, rateLimits, chunked, concurrency, this::applyServerOptions));
   }
 
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
@@ -136,14 +143,10 @@ public final class Balancer {
       t.setDaemon(true);
       return t;
     });
-    OptionMap serverOptions = OptionMap.builder()
-        .set(UndertowOptions.MAX_HEADER_SIZE, (int) Math.min(Integer.MAX_VALUE, settings.maxHeaderSize().bytes()))
-        .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(settings.readTimeout()))
-        .set(UndertowOptions.NO_REQUEST_TIMEOUT, millis(settings.idleTimeout()))
-        .getMap();
+    OptionMap serverOptions = ServerOptions.from(settings);
     try {
       front = FrontListener.open(settings.listen(), ioThreads, serverOptions, root, THREAD_NAME,
-          tls == null ? null : tls.context());
+          tls == null ? null : tls.context(), perIp);
     } catch (IOException | RuntimeException e) {
       abandonStart();
       throw new DroverException("balancer cannot listen on " + settings.listen() + ": " + rootMessage(e), e);
@@ -159,7 +162,7 @@ public final class Balancer {
     if (adminListen != null) {
       try {
         admin = FrontListener.open(adminListen, 1, serverOptions, new MetricsEndpoint(metrics, () -> workerGauges.get()),
-            THREAD_NAME + "-admin", null);
+            THREAD_NAME + "-admin");
       } catch (IOException | RuntimeException e) {
         front.close(CLOSE_WAIT);
         front = null;
@@ -360,8 +363,11 @@ public final class Balancer {
     }
   }
 
-  private static int millis(Duration d) {
-    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+  /** Parse limits and timeouts are read when a connection opens: new ones get the new values. */
+  private synchronized void applyServerOptions(BalancerSettings next) {
+    if (front != null) {
+      front.serverOptions(ServerOptions.from(next));
+    }
   }
 
   private static String rootMessage(Throwable e) {

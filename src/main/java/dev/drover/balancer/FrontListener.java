@@ -77,12 +77,12 @@ final class FrontListener {
   /** Plain HTTP/1.1 on {@code listen}. */
   static FrontListener open(HostPort listen, int ioThreads, OptionMap serverOptions, HttpHandler root,
       String threadName) throws IOException {
-    return open(listen, ioThreads, serverOptions, root, threadName, null);
+    return open(listen, ioThreads, serverOptions, root, threadName, null, null);
   }
 
   /** HTTPS (HTTP/2 by ALPN, else HTTP/1.1) on {@code listen} when {@code tls} is set, plain HTTP/1.1 otherwise. */
   static FrontListener open(HostPort listen, int ioThreads, OptionMap serverOptions, HttpHandler root,
-      String threadName, SSLContext tls) throws IOException {
+      String threadName, SSLContext tls, PerIpConnectionLimit perIp) throws IOException {
     XnioWorker worker = Xnio.getInstance(FrontListener.class.getClassLoader()).createWorker(OptionMap.builder()
         .set(Options.WORKER_IO_THREADS, ioThreads)
         .set(Options.WORKER_TASK_CORE_THREADS, 1) // nothing here blocks; the pool only serves stray dispatches
@@ -95,26 +95,17 @@ final class FrontListener {
         .getMap());
     try {
       ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
-      OptionMap connectionOptions = OptionMap.builder()
-          .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
-          .addAll(serverOptions)
-          .getMap();
+      OptionMap connectionOptions = withDefaults(serverOptions);
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(listen.host()), listen.port());
       HttpOpenListener http = new HttpOpenListener(buffers, connectionOptions);
       http.setRootHandler(root);
       if (tls == null) {
         AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(address,
-            ChannelListeners.openListenerAdapter(http), socketOptions(ioThreads).getMap());
+            ChannelListeners.openListenerAdapter(perIp == null ? http : perIp.guard(http)), socketOptions(ioThreads).getMap());
         acceptor.resumeAccepts();
         return new FrontListener(worker, listen.host(), buffers, connectionOptions, ioThreads, http, acceptor, null);
       }
-      OptionMap http2Options = OptionMap.builder()
-          .addAll(connectionOptions)
-          .set(UndertowOptions.ENABLE_HTTP2, true)
-          .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, HTTP2_MAX_STREAMS)
-          .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE,
-              connectionOptions.get(UndertowOptions.MAX_HEADER_SIZE, UndertowOptions.DEFAULT_MAX_HEADER_SIZE))
-          .getMap();
+      OptionMap http2Options = http2Options(connectionOptions);
       Http2OpenListener http2 = new Http2OpenListener(buffers, http2Options);
       AlpnOpenListener alpn = new AlpnOpenListener(buffers, http2Options, http);
       alpn.addProtocol(Http2OpenListener.HTTP2, http2, 10);
@@ -125,7 +116,7 @@ final class FrontListener {
           parseTimeout > 0 ? parseTimeout : DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
       @SuppressWarnings({"unchecked", "rawtypes"}) // the SSL server hands SslConnections, which are StreamConnections
       ChannelListener<AcceptingChannel<SslConnection>> accept =
-          (ChannelListener) ChannelListeners.openListenerAdapter(handshaking);
+          (ChannelListener) ChannelListeners.openListenerAdapter(perIp == null ? handshaking : perIp.guard(handshaking));
       AcceptingChannel<SslConnection> acceptor = ssl.createSslConnectionServer(worker, address, accept,
           socketOptions(ioThreads).set(Options.SSL_ENABLED_PROTOCOLS, TLS_PROTOCOLS).getMap());
       acceptor.resumeAccepts();
@@ -172,6 +163,31 @@ final class FrontListener {
         .set(Options.BALANCING_TOKENS, 1)
         .set(Options.BALANCING_CONNECTIONS, 2)
         .set(Options.BACKLOG, 1000);
+  }
+
+  /** Connections opened from now on use {@code serverOptions}; open ones keep theirs. */
+  void serverOptions(OptionMap serverOptions) {
+    OptionMap plain = withDefaults(serverOptions);
+    for (OpenListener c : connections) {
+      c.setUndertowOptions(c instanceof AlpnOpenListener ? http2Options(plain) : plain);
+    }
+  }
+
+  private static OptionMap withDefaults(OptionMap serverOptions) {
+    return OptionMap.builder()
+        .set(UndertowOptions.BUFFER_PIPELINED_DATA, true)
+        .addAll(serverOptions)
+        .getMap();
+  }
+
+  private static OptionMap http2Options(OptionMap connectionOptions) {
+    return OptionMap.builder()
+        .addAll(connectionOptions)
+        .set(UndertowOptions.ENABLE_HTTP2, true)
+        .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, HTTP2_MAX_STREAMS)
+        .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE,
+            connectionOptions.get(UndertowOptions.MAX_HEADER_SIZE, UndertowOptions.DEFAULT_MAX_HEADER_SIZE))
+        .getMap();
   }
 
   InetSocketAddress address() {

@@ -4,9 +4,11 @@
  *
  * <p>Request path, outermost first: {@code AccessLog} (when on), {@code MetricsHandler} (counts every response,
  * the balancer's own errors too), {@code ErrorPages} (renders empty error responses), {@code RequestIdHandler},
- * the graceful-shutdown gate, {@code InternalPathGuard}, {@code BodyLimitHandler}, {@code ForwardedHeadersHandler},
- * {@code RateLimitHandler}, then {@code GzipHandler} and {@code UpstreamHandler} in front of Undertow's
- * {@code ProxyHandler}.
+ * the graceful-shutdown gate, {@code InternalPathGuard}, {@code RequestSanityHandler} (431, ambiguous framing),
+ * {@code BodyLimitHandler}, {@code ForwardedHeadersHandler}, {@code RateLimitHandler}, {@code ChunkedBodyCheck},
+ * {@code ConcurrencyLimitHandler} (max_concurrent and its queue), then {@code GzipHandler} and
+ * {@code UpstreamHandler} in front of Undertow's {@code ProxyHandler}. {@code PerIpConnectionLimit} works before
+ * all of these, on accepted connections.
  *
  * <p>{@code FrontListener} owns the sockets and the threads; with TLS ({@code ServerTls}, PEM files read by
  * {@code Pem} and {@code PrivateKeys}) it speaks HTTP/2 or HTTP/1.1 by ALPN and may redirect a plain port.

@@ -1,0 +1,108 @@
+package dev.drover.balancer;
+
+import dev.drover.config.BalancerSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+
+/**
+ * {@code balancer.max_connections_per_ip}: open connections per client address, counted from accept to close.
+ * A connection beyond the limit is closed as soon as it is accepted, before a byte is read, and counted by
+ * {@link Metrics#connectionRejected()}; counting at accept catches clients that open connections and send nothing.
+ * 0 means no limit. Trusted proxies ({@code balancer.trusted_proxies}) are exempt: every client behind one
+ * shares its address.
+ *
+ * <p>Connections are counted even without a limit, so a limit set by a reload applies to those already open. An
+ * address is forgotten when its last connection closes, so memory follows the open connections.
+ */
+final class PerIpConnectionLimit implements Reconfigurable {
+  private record Rule(int max, TrustedProxies exempt) {
+  }
+
+  private final Metrics metrics;
+  private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+  private volatile Rule rule;
+
+  PerIpConnectionLimit(BalancerSettings settings, Metrics metrics) {
+    this.metrics = metrics;
+    reconfigure(settings);
+  }
+
+  @Override
+  public void reconfigure(BalancerSettings settings) {
+    rule = new Rule(settings.maxConnectionsPerIp(), TrustedProxies.parse(settings.trustedProxies()));
+  }
+
+  /** Wraps the listener that takes over accepted connections. */
+  ChannelListener<StreamConnection> guard(ChannelListener<? super StreamConnection> next) {
+    return connection -> {
+      InetSocketAddress peer = connection.getPeerAddress(InetSocketAddress.class);
+      Rule r = rule;
+      if (peer == null || r.exempt().trusts(peer.getAddress())) {
+        next.handleEvent(connection);
+        return;
+      }
+      InetAddress address = peer.getAddress();
+      if (!acquire(address, r.max())) {
+        metrics.connectionRejected();
+        IoUtils.safeClose(connection);
+        return;
+      }
+      AtomicBoolean counted = new AtomicBoolean(true);
+      Runnable release = () -> {
+        if (counted.getAndSet(false)) {
+          release(address);
+        }
+      };
+      try {
+        next.handleEvent(connection);
+      } finally {
+        // Undertow sets its own close listener while taking the connection over: chain ours behind it
+        ChannelListener<? super StreamConnection> undertows = connection.getCloseListener();
+        connection.setCloseListener(c -> {
+          try {
+            if (undertows != null) {
+              undertows.handleEvent(c);
+            }
+          } finally {
+            release.run();
+          }
+        });
+        if (!connection.isOpen()) {
+          release.run(); // closed before our listener was in place
+        }
+      }
+    };
+  }
+
+  /** Connections open from {@code address}; 0 once it is forgotten. */
+  int open(InetAddress address) {
+    return open.getOrDefault(address, 0);
+  }
+
+  /** Addresses with a connection open. */
+  int addresses() {
+    return open.size();
+  }
+
+  private boolean acquire(InetAddress address, int max) {
+    boolean[] taken = {false};
+    open.compute(address, (a, n) -> {
+      int count = n == null ? 0 : n;
+      if (max > 0 && count >= max) {
+        return n;
+      }
+      taken[0] = true;
+      return count + 1;
+    });
+    return taken[0];
+  }
+
+  private void release(InetAddress address) {
+    open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+  }
+}

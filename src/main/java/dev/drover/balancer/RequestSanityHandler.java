@@ -1,0 +1,119 @@
+package dev.drover.balancer;
+
+import dev.drover.config.BalancerSettings;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.StatusCodes;
+
+/**
+ * Refuses a request head that is too large (431, {@code balancer.max_header_size}) or malformed (400) before
+ * anything reaches a backend, and closes the connection after the answer: what follows such a head cannot be
+ * trusted to be framed the way the client meant.
+ *
+ * <p>Undertow's parser already answers a bare 400 itself, before any handler, for Content-Length together with
+ * Transfer-Encoding, a repeated Content-Length or Transfer-Encoding, a Content-Length that is not plain digits, more
+ * than one Host, a method or header name that is not a token, and a head above its own hard limit (see
+ * {@link ServerOptions}). This handler refuses what it lets through:
+ * <ul>
+ *   <li>a Transfer-Encoding other than {@code chunked}: Undertow decodes {@code gzip}, {@code xchunked} or
+ *       {@code gzip, chunked} as chunked, a classic way to frame a body differently from the next parser;</li>
+ *   <li>Transfer-Encoding in an HTTP/1.0 request, which has no chunked coding (RFC 9112 section 6.1);</li>
+ *   <li>a Content-Length too long for a number (Undertow's own parse overflows);</li>
+ *   <li>control characters in a header value: NUL, DEL and the like.</li>
+ * </ul>
+ * Broken chunked framing inside the body is {@link ChunkedBodyCheck}'s.
+ *
+ * <p>Left as Undertow reads them, since its raw bytes are gone by the time a handler runs: a bare CR or LF ends a
+ * header line, a space ends a header name ({@code X A: b} is {@code X} with value {@code A: b}), and a line that
+ * starts with whitespace continues the previous value (obsolete folding, replaced by a space as RFC 9112 allows).
+ * The backend gets the head rewritten from that reading, so it never frames a request differently from the
+ * balancer; a framing header read that way still passes the checks above or is refused.
+ */
+final class RequestSanityHandler implements HttpHandler, Reconfigurable {
+  /** 18 digits stay below Long.MAX_VALUE. */
+  private static final int MAX_LENGTH_DIGITS = 18;
+  private static final String CHUNKED = "chunked";
+
+  private final HttpHandler next;
+  private volatile long maxHeadBytes;
+
+  RequestSanityHandler(BalancerSettings settings, HttpHandler next) {
+    this.next = next;
+    reconfigure(settings);
+  }
+
+  @Override
+  public void reconfigure(BalancerSettings settings) {
+    maxHeadBytes = settings.maxHeaderSize().bytes();
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    int status = check(exchange, maxHeadBytes);
+    if (status != 0) {
+      exchange.setPersistent(false);
+      exchange.setStatusCode(status);
+      exchange.endExchange();
+      return;
+    }
+    next.handleRequest(exchange);
+  }
+
+  /** 0 when the request may go on, else the status to refuse it with. */
+  static int check(HttpServerExchange exchange, long maxHeadBytes) {
+    boolean valid = true;
+    // the head as received: request line, each field line, the empty line (Undertow keeps no byte count)
+    long size = exchange.getRequestMethod().length() + 1 + exchange.getRequestURI().length() + 1
+        + exchange.getProtocol().length() + 2 + 2;
+    String query = exchange.getQueryString();
+    if (!query.isEmpty()) {
+      size += 1 + query.length();
+    }
+    for (HeaderValues values : exchange.getRequestHeaders()) {
+      HttpString name = values.getHeaderName();
+      for (String value : values) {
+        size += name.length() + 2 + value.length() + 2;
+        valid &= isFieldValue(value);
+      }
+    }
+    if (size > maxHeadBytes) {
+      return StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE;
+    }
+    return valid && framingIsPlain(exchange) ? 0 : StatusCodes.BAD_REQUEST;
+  }
+
+  private static boolean framingIsPlain(HttpServerExchange exchange) {
+    HeaderValues te = exchange.getRequestHeaders().get(Headers.TRANSFER_ENCODING);
+    if (te != null && (!exchange.isHttp11() || te.size() != 1 || !te.getFirst().trim().equalsIgnoreCase(CHUNKED))) {
+      return false;
+    }
+    HeaderValues cl = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
+    return cl == null || isLength(cl.getFirst());
+  }
+
+  private static boolean isLength(String value) {
+    if (value.isEmpty() || value.length() > MAX_LENGTH_DIGITS) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Any text but control characters; HTAB is whitespace and bytes above 0x7f are obsolete but allowed text. */
+  static boolean isFieldValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (ChunkFraming.isControl(value.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
