@@ -116,14 +116,14 @@ public final class Balancer {
     ConcurrencyLimitHandler concurrency = new ConcurrencyLimitHandler(settings, metrics, upstream);
     ChunkedBodyCheck chunked = new ChunkedBodyCheck(settings, concurrency);
     RateLimitHandler rateLimits = new RateLimitHandler(settings, metrics, chunked);
-    HttpHandler forwarded = new ForwardedHeadersHandler(trusted, rateLimits);
+    ForwardedHeadersHandler forwarded = new ForwardedHeadersHandler(trusted, rateLimits);
     BodyLimitHandler limited = new BodyLimitHandler(settings, forwarded);
     RequestSanityHandler sane = new RequestSanityHandler(settings, limited);
     this.gate = new GracefulShutdownHandler(new InternalPathGuard(sane));
     HttpHandler pages = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(gate)));
     this.root = this.accessLog == null ? pages : new AccessLog(this.accessLog, pages);
     this.perIp = new PerIpConnectionLimit(settings, metrics);
-    live.addAll(List.<Reconfigurable>of(perIp, sane, limited, rateLimits, chunked, concurrency, this::applyServerOptions));
+    live.addAll(List.<Reconfigurable>of(forwarded, perIp, sane, limited, rateLimits, chunked, concurrency, this::applyServerOptions));
   }
 
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */

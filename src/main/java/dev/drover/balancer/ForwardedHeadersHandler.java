@@ -12,16 +12,22 @@ import java.net.InetSocketAddress;
  * proxy then sets them from this connection. {@code X-Forwarded-For} is kept and the peer appended to it:
  * its last entry is always the address this balancer saw.
  */
-final class ForwardedHeadersHandler implements HttpHandler {
+final class ForwardedHeadersHandler implements HttpHandler, Reconfigurable {
   private static final HttpString[] CLAIMS = {
       new HttpString("X-Forwarded-Proto"), new HttpString("X-Forwarded-Host"), new HttpString("X-Forwarded-Port"),
       new HttpString("X-Forwarded-Server"), new HttpString("X-Forwarded-Prefix"), new HttpString("Forwarded")};
-  private final TrustedProxies trusted;
+  private volatile TrustedProxies trusted;
   private final HttpHandler next;
 
   ForwardedHeadersHandler(TrustedProxies trusted, HttpHandler next) {
     this.trusted = trusted;
     this.next = next;
+  }
+
+  /** A changed {@code balancer.trusted_proxies} applies to the next request; a bad CIDR changes nothing. */
+  @Override
+  public void reconfigure(dev.drover.config.BalancerSettings settings) {
+    trusted = TrustedProxies.parse(settings.trustedProxies());
   }
 
   @Override
@@ -36,6 +42,7 @@ final class ForwardedHeadersHandler implements HttpHandler {
   }
 
   private boolean trustedPeer(HttpServerExchange exchange) {
+    TrustedProxies trusted = this.trusted;
     if (trusted.isEmpty()) {
       return false;
     }
