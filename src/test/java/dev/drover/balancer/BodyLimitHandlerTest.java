@@ -18,7 +18,7 @@ class BodyLimitHandlerTest {
 
   @Test
   void aDeclaredBodyAboveMaxBodyIs413AndTheConnectionClosed() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxBody("1KB").build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxBody("1KB").build());
     RawConnection client = fixture.connect();
 
     client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n" + "x".repeat(2000));
@@ -31,7 +31,7 @@ class BodyLimitHandlerTest {
 
   @Test
   void aStreamedChunkedBodyAboveMaxBodyIs413BeforeTheBackend() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxBody("1KB").build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxBody("1KB").build());
     RawConnection client = fixture.connect();
 
     client.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -45,7 +45,7 @@ class BodyLimitHandlerTest {
 
   @Test
   void aChunkedBodyExactlyAtMaxBodyPasses() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxBody("1KB").build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxBody("1KB").build());
 
     RawConnection.Answer answer = fixture.connect()
         .send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -57,7 +57,7 @@ class BodyLimitHandlerTest {
 
   @Test
   void aChunkedBodyPassingMaxBodyBeyondTheReadAheadIsCutOff() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxBody("100KB").build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxBody("100KB").build());
     StringBuilder body = new StringBuilder();
     for (int i = 0; i < 200; i++) {
       body.append("3E8\r\n").append("x".repeat(1000)).append("\r\n");
@@ -75,11 +75,11 @@ class BodyLimitHandlerTest {
 
   @Test
   void maxBodyChangesLive() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxBody("1KB").build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxBody("1KB").build());
     String post = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n" + "x".repeat(2000);
     assertThat(fixture.connect().send(post).read().status()).isEqualTo(413);
 
-    fixture.balancer.reconfigure(LimitSettings.balancer().maxBody("10KB").build());
+    fixture.balancer.reconfigure(TestSettings.balancer().maxBody("10KB").build());
 
     assertThat(fixture.connect().send(post).read().body()).isEqualTo("a 2000");
   }

@@ -22,7 +22,7 @@ class ChunkedBodyCheckTest {
 
   @Test
   void brokenChunkedFramingIs400AndNeverReachesTheBackend() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().build());
+    fixture = BalancerFixture.start(TestSettings.balancer().build());
     Map<String, String> cases = new LinkedHashMap<>();
     cases.put("a size that is not hex", "zz\r\nhello\r\n0\r\n\r\n");
     cases.put("a negative size", "-5\r\nhello\r\n0\r\n\r\n");
@@ -49,7 +49,7 @@ class ChunkedBodyCheckTest {
 
   @Test
   void aWellFramedBodyReachesTheBackendWholeAndTheConnectionCarriesOn() throws Exception {
-    fixture = BalancerFixture.start(LimitSettings.balancer().build());
+    fixture = BalancerFixture.start(TestSettings.balancer().build());
     RawConnection client = fixture.connect();
 
     client.send(HEAD + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
@@ -71,7 +71,7 @@ class ChunkedBodyCheckTest {
 
   @Test
   void aBodyLongerThanTheReadAheadIsStreamedOn() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().build());
+    fixture = BalancerFixture.start(TestSettings.balancer().build());
     StringBuilder body = new StringBuilder();
     String chunk = "x".repeat(1000);
     for (int i = 0; i < 200; i++) {
@@ -86,7 +86,7 @@ class ChunkedBodyCheckTest {
 
   @Test
   void expectContinueIsAnsweredHereAndNotPassedOn() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().build());
+    fixture = BalancerFixture.start(TestSettings.balancer().build());
     RawConnection client = fixture.connect();
 
     client.send("POST /headers HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n");
@@ -101,7 +101,7 @@ class ChunkedBodyCheckTest {
 
   @Test
   void aBodyThatStopsComingGets408AfterReadTimeout() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().readTimeout(Duration.ofMillis(500)).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().readTimeout(Duration.ofMillis(500)).build());
     RawConnection client = fixture.connect();
 
     long t0 = System.nanoTime();
@@ -117,7 +117,7 @@ class ChunkedBodyCheckTest {
 
   @Test
   void aClientLeavingMidBodyLeavesNothingBehind() throws Exception {
-    fixture = BalancerFixture.start(LimitSettings.balancer().build());
+    fixture = BalancerFixture.start(TestSettings.balancer().build());
     try (RawConnection client = fixture.connect()) {
       client.send(HEAD + "5\r\nhel");
       Thread.sleep(200);

@@ -34,7 +34,7 @@ class ConcurrencyLimitHandlerTest {
 
   @Test
   void beyondMaxConcurrentAndQueueTheAnswerIsAnImmediate503() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxConcurrent(2).queue(2).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxConcurrent(2).queue(2).build());
 
     List<CompletableFuture<Timed>> all = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -57,7 +57,7 @@ class ConcurrencyLimitHandlerTest {
 
   @Test
   void waitingRequestsAreServedInArrivalOrder() throws Exception {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxConcurrent(1).queue(5).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxConcurrent(1).queue(5).build());
     CompletableFuture<Timed> first = request("/sleep/400");
     BalancerTest.awaitTrue(() -> fixture.backend.active.get() == 1);
 
@@ -79,12 +79,12 @@ class ConcurrencyLimitHandlerTest {
 
   @Test
   void aRequestWaitsNoLongerThanUpstreamTimeout() throws Exception {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxConcurrent(1).queue(5)
+    fixture = BalancerFixture.start(TestSettings.balancer().maxConcurrent(1).queue(5)
         .upstreamTimeout(Duration.ofSeconds(10)).build());
     CompletableFuture<Timed> busy = request("/sleep/2500");
     BalancerTest.awaitTrue(() -> fixture.backend.active.get() == 1);
     // a request joining the queue from now on waits at most this; the one in flight keeps its own timeout
-    fixture.balancer.reconfigure(LimitSettings.balancer().maxConcurrent(1).queue(5)
+    fixture.balancer.reconfigure(TestSettings.balancer().maxConcurrent(1).queue(5)
         .upstreamTimeout(Duration.ofMillis(500)).build());
 
     Timed waited = request("/headers").join();
@@ -99,7 +99,7 @@ class ConcurrencyLimitHandlerTest {
 
   @Test
   void aWaitingRequestWhoseClientLeftIsDroppedFromTheQueue() throws Exception {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxConcurrent(1).queue(1).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxConcurrent(1).queue(1).build());
     CompletableFuture<Timed> busy = request("/sleep/1500");
     BalancerTest.awaitTrue(() -> fixture.backend.active.get() == 1);
 
@@ -123,7 +123,7 @@ class ConcurrencyLimitHandlerTest {
 
   @Test
   void aRequestWithAPipelinedSuccessorIsKeptWhileWaiting() throws Exception {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxConcurrent(1).queue(5).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxConcurrent(1).queue(5).build());
     CompletableFuture<Timed> busy = request("/sleep/600");
     BalancerTest.awaitTrue(() -> fixture.backend.active.get() == 1);
 
@@ -138,13 +138,13 @@ class ConcurrencyLimitHandlerTest {
 
   @Test
   void maxConcurrentAndQueueChangeLive() throws Exception {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxConcurrent(1).queue(0).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxConcurrent(1).queue(0).build());
     CompletableFuture<Timed> busy = request("/sleep/300");
     BalancerTest.awaitTrue(() -> fixture.backend.active.get() == 1);
     assertThat(request("/headers").join().status()).as("no queue: refused").isEqualTo(503);
     busy.join();
 
-    fixture.balancer.reconfigure(LimitSettings.balancer().maxConcurrent(1).queue(3).build());
+    fixture.balancer.reconfigure(TestSettings.balancer().maxConcurrent(1).queue(3).build());
     List<CompletableFuture<Timed>> queued = new ArrayList<>();
     queued.add(request("/sleep/1500"));
     BalancerTest.awaitTrue(() -> fixture.backend.active.get() == 1);
@@ -154,7 +154,7 @@ class ConcurrencyLimitHandlerTest {
     assertThat(fixture.backend.active.get()).isEqualTo(1);
 
     long t0 = System.nanoTime();
-    fixture.balancer.reconfigure(LimitSettings.balancer().maxConcurrent(3).queue(0).build());
+    fixture.balancer.reconfigure(TestSettings.balancer().maxConcurrent(3).queue(0).build());
     BalancerTest.awaitTrue(() -> fixture.backend.active.get() == 3);
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("waiters start at once").isLessThan(500);
     assertThat(request("/headers").join().status()).as("3 in flight, no queue").isEqualTo(503);
@@ -165,14 +165,14 @@ class ConcurrencyLimitHandlerTest {
 
   @Test
   void everySlotComesBackAfterABusyWhile() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxConcurrent(3).queue(1000).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxConcurrent(3).queue(1000).build());
     List<CompletableFuture<Timed>> load = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
       load.add(request(i % 3 == 0 ? "/sleep/5" : "/"));
     }
     assertThat(load.stream().map(CompletableFuture::join).map(Timed::status)).containsOnly(200);
 
-    fixture.balancer.reconfigure(LimitSettings.balancer().maxConcurrent(3).queue(0).build());
+    fixture.balancer.reconfigure(TestSettings.balancer().maxConcurrent(3).queue(0).build());
     // a slot comes back when its exchange completes, a moment after the client has the answer: a few tries
     List<Integer> statuses = List.of();
     for (int i = 0; i < 10 && !statuses.equals(List.of(200, 200, 200)); i++) {

@@ -30,7 +30,7 @@ class PerIpConnectionLimitTest {
     }
   }
 
-  private void start(LimitSettings settings) throws Exception {
+  private void start(TestSettings settings) throws Exception {
     limit = new PerIpConnectionLimit(settings.build(), metrics);
     HttpHandler ok = exchange -> {
       exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
@@ -56,7 +56,7 @@ class PerIpConnectionLimitTest {
 
   @Test
   void connectionsBeyondTheLimitFromOneAddressAreClosedOthersCarryOn() throws Exception {
-    start(LimitSettings.balancer().maxConnectionsPerIp(2));
+    start(TestSettings.balancer().maxConnectionsPerIp(2));
     RawConnection one = connect(FIRST);
     RawConnection two = connect(FIRST);
     assertThat(ask(one)).isEqualTo(200);
@@ -78,7 +78,7 @@ class PerIpConnectionLimitTest {
 
   @Test
   void anAddressIsForgottenWhenItsLastConnectionCloses() throws Exception {
-    start(LimitSettings.balancer().maxConnectionsPerIp(3));
+    start(TestSettings.balancer().maxConnectionsPerIp(3));
     List<RawConnection> open = new ArrayList<>();
     for (InetAddress from : List.of(FIRST, FIRST, SECOND)) {
       RawConnection c = connect(from);
@@ -97,7 +97,7 @@ class PerIpConnectionLimitTest {
 
   @Test
   void trustedProxiesAreExempt() throws Exception {
-    start(LimitSettings.balancer().maxConnectionsPerIp(1).trustedProxies("127.0.0.2/32"));
+    start(TestSettings.balancer().maxConnectionsPerIp(1).trustedProxies("127.0.0.2/32"));
     for (int i = 0; i < 3; i++) {
       assertThat(ask(connect(SECOND))).isEqualTo(200);
     }
@@ -107,7 +107,7 @@ class PerIpConnectionLimitTest {
 
   @Test
   void aLimitSetByAReloadCountsConnectionsAlreadyOpen() throws Exception {
-    start(LimitSettings.balancer().maxConnectionsPerIp(0));
+    start(TestSettings.balancer().maxConnectionsPerIp(0));
     List<RawConnection> open = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       RawConnection c = connect(FIRST);
@@ -115,7 +115,7 @@ class PerIpConnectionLimitTest {
       open.add(c);
     }
 
-    limit.reconfigure(LimitSettings.balancer().maxConnectionsPerIp(2).build());
+    limit.reconfigure(TestSettings.balancer().maxConnectionsPerIp(2).build());
 
     assertThat(ask(connect(FIRST))).isNull();
     open.get(0).close();
@@ -126,7 +126,7 @@ class PerIpConnectionLimitTest {
 
   @Test
   void theBalancerClosesConnectionsBeyondTheLimit() {
-    try (BalancerFixture fixture = BalancerFixture.start(LimitSettings.balancer().maxConnectionsPerIp(1).build())) {
+    try (BalancerFixture fixture = BalancerFixture.start(TestSettings.balancer().maxConnectionsPerIp(1).build())) {
       RawConnection one = fixture.connect();
       assertThat(ask(one)).isEqualTo(200);
       assertThat(ask(fixture.connect())).isNull();

@@ -57,7 +57,7 @@ class RequestSanityHandlerTest {
 
   @Test
   void ambiguousOrMalformedHeadsAre400AndNeverReachTheBackend() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().build());
+    fixture = BalancerFixture.start(TestSettings.balancer().build());
     Map<String, String> wrong = new LinkedHashMap<>();
     for (Map.Entry<String, String> c : ambiguous().entrySet()) {
       RawConnection client = fixture.connect();
@@ -74,7 +74,7 @@ class RequestSanityHandlerTest {
 
   @Test
   void plainFramingStillPasses() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().build());
+    fixture = BalancerFixture.start(TestSettings.balancer().build());
     RawConnection client = fixture.connect();
 
     client.send(POST + "Content-Length: 5\r\n\r\nhello");
@@ -92,7 +92,7 @@ class RequestSanityHandlerTest {
 
   @Test
   void headAboveMaxHeaderSizeIs431AndAboveTheHardLimitUndertowsBare400() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxHeaderSize("1KB").build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxHeaderSize("1KB").build());
 
     RawConnection small = fixture.connect().send(get("x".repeat(800)));
     RawConnection big = fixture.connect().send(get("x".repeat(2000)));
@@ -111,15 +111,15 @@ class RequestSanityHandlerTest {
 
   @Test
   void maxHeaderSizeChangesLive() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().maxHeaderSize("4KB").build());
+    fixture = BalancerFixture.start(TestSettings.balancer().maxHeaderSize("4KB").build());
     RawConnection open = fixture.connect();
     assertThat(open.send(get("x".repeat(2000))).read().status()).isEqualTo(200);
 
-    fixture.balancer.reconfigure(LimitSettings.balancer().maxHeaderSize("1KB").build());
+    fixture.balancer.reconfigure(TestSettings.balancer().maxHeaderSize("1KB").build());
     // the soft limit is the handler's: it applies at once, also on connections already open
     assertThat(open.send(get("x".repeat(2000))).read().status()).isEqualTo(431);
 
-    fixture.balancer.reconfigure(LimitSettings.balancer().maxHeaderSize("32KB").build());
+    fixture.balancer.reconfigure(TestSettings.balancer().maxHeaderSize("32KB").build());
     // Undertow's hard limit follows for new connections (4 x 32 KB), so 100 KB is a 431 now, not its 400
     assertThat(fixture.connect().send(get("x".repeat(100 * 1024))).read().status()).isEqualTo(431);
     assertThat(fixture.connect().send(get("x".repeat(20 * 1024))).read().status()).isEqualTo(200);

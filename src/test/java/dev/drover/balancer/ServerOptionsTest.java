@@ -20,7 +20,7 @@ class ServerOptionsTest {
 
   @Test
   void aHeadTrickledInByteByByteIsCutAfterReadTimeout() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().readTimeout(Duration.ofSeconds(1)).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().readTimeout(Duration.ofSeconds(1)).build());
     RawConnection slow = fixture.connect();
     slow.soTimeout(Duration.ofMillis(200));
 
@@ -42,7 +42,7 @@ class ServerOptionsTest {
 
   @Test
   void anIdleKeepAliveConnectionIsClosedAfterIdleTimeout() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().idleTimeout(Duration.ofSeconds(1)).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().idleTimeout(Duration.ofSeconds(1)).build());
     RawConnection client = fixture.connect();
     assertThat(client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
 
@@ -56,7 +56,7 @@ class ServerOptionsTest {
 
   @Test
   void aConnectionThatNeverSendsIsClosedAfterIdleTimeout() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().idleTimeout(Duration.ofSeconds(1)).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().idleTimeout(Duration.ofSeconds(1)).build());
 
     long t0 = System.nanoTime();
     boolean closed = fixture.connect().closedWithin(Duration.ofSeconds(4));
@@ -67,11 +67,11 @@ class ServerOptionsTest {
 
   @Test
   void timeoutsSetByAReloadApplyToConnectionsOpenedAfterIt() {
-    fixture = BalancerFixture.start(LimitSettings.balancer().idleTimeout(Duration.ofSeconds(30)).build());
+    fixture = BalancerFixture.start(TestSettings.balancer().idleTimeout(Duration.ofSeconds(30)).build());
     RawConnection before = fixture.connect();
     assertThat(before.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
 
-    fixture.balancer.reconfigure(LimitSettings.balancer().idleTimeout(Duration.ofMillis(500)).build());
+    fixture.balancer.reconfigure(TestSettings.balancer().idleTimeout(Duration.ofMillis(500)).build());
     RawConnection after = fixture.connect();
     assertThat(after.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
 

@@ -26,6 +26,12 @@ final class TestSettings {
   private List<String> trustedProxies;
   private DataSize maxBody;
   private RateLimitSettings rateLimit;
+  private int maxConcurrent;
+  private int queue;
+  private int maxConnectionsPerIp;
+  private DataSize maxHeaderSize;
+  private Duration readTimeout;
+  private Duration idleTimeout;
 
   private TestSettings() {
     BalancerSettings d = defaults();
@@ -33,6 +39,12 @@ final class TestSettings {
     upstreamTimeout = d.upstreamTimeout();
     trustedProxies = d.trustedProxies();
     maxBody = d.maxBody();
+    maxConcurrent = d.maxConcurrent();
+    queue = d.queue();
+    maxConnectionsPerIp = d.maxConnectionsPerIp();
+    maxHeaderSize = d.maxHeaderSize();
+    readTimeout = d.readTimeout();
+    idleTimeout = d.idleTimeout();
     RateLimitSettings r = d.rateLimit();
     rateLimit = new RateLimitSettings(false, r.defaultLimit(), r.burst(), r.routes());
   }
@@ -61,6 +73,40 @@ final class TestSettings {
     return this;
   }
 
+  TestSettings maxBody(String value) {
+    return maxBody(DataSize.parse(value));
+  }
+
+  TestSettings maxConcurrent(int value) {
+    maxConcurrent = value;
+    return this;
+  }
+
+  TestSettings queue(int value) {
+    queue = value;
+    return this;
+  }
+
+  TestSettings maxConnectionsPerIp(int value) {
+    maxConnectionsPerIp = value;
+    return this;
+  }
+
+  TestSettings maxHeaderSize(String value) {
+    maxHeaderSize = DataSize.parse(value);
+    return this;
+  }
+
+  TestSettings readTimeout(Duration value) {
+    readTimeout = value;
+    return this;
+  }
+
+  TestSettings idleTimeout(Duration value) {
+    idleTimeout = value;
+    return this;
+  }
+
   TestSettings rateLimit(RateLimitSettings value) {
     rateLimit = value;
     return this;
@@ -68,9 +114,9 @@ final class TestSettings {
 
   BalancerSettings build() {
     BalancerSettings d = defaults();
-    return new BalancerSettings(new HostPort("127.0.0.1", 0), strategy, d.maxConcurrent(), d.queue(),
-        d.maxConnectionsPerIp(), maxBody, d.maxHeaderSize(), d.readTimeout(), d.idleTimeout(), upstreamTimeout,
-        trustedProxies, d.accessLogFormat(), d.adminListen(), rateLimit, d.tls());
+    return new BalancerSettings(new HostPort("127.0.0.1", 0), strategy, maxConcurrent, queue, maxConnectionsPerIp,
+        maxBody, maxHeaderSize, readTimeout, idleTimeout, upstreamTimeout, trustedProxies, d.accessLogFormat(),
+        d.adminListen(), rateLimit, d.tls());
   }
 
   /** Loaded through the real loader from an empty project, so the defaults are the schema's. */
