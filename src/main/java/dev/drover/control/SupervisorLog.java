@@ -48,6 +48,11 @@ final class SupervisorLog {
       logger.setLevel(Level.WARNING);
       quieted.add(logger);
     }
+    // Undertow logs an ERROR with a stack trace for every proxied request a worker drops, even one the
+    // balancer then retries; the balancer reports a failed worker itself, once, in one line.
+    Logger proxy = Logger.getLogger("io.undertow.proxy");
+    proxy.setLevel(Level.OFF);
+    quieted.add(proxy);
   }
 
   void info(String message) {
