@@ -28,6 +28,11 @@ final class Arbiter {
   private static final long LIVENESS_PROBE_MILLIS = 1_000;
   private static final long STARTING_PROBE_MILLIS = 50;
   private static final long MEMORY_CHECK_MILLIS = 5_000;
+  /**
+   * A booting worker is not a silent one: it gets at least this long to answer first, whatever
+   * cluster.timeout says, so a JVM slowed by a loaded machine is not killed as hung and crash-looped.
+   */
+  private static final long BOOT_TIMEOUT_MILLIS = 60_000;
 
   final CompletableFuture<Void> started = new CompletableFuture<>();
   Consumer<String> progress = s -> { };
@@ -249,6 +254,9 @@ final class Arbiter {
       return;
     }
     long timeout = settings().cluster().timeout().toMillis();
+    if (w.state == WorkerState.STARTING) {
+      timeout = Math.max(timeout, BOOT_TIMEOUT_MILLIS);
+    }
     if (now - w.lastAnswerMillis > timeout && !w.terminateSent) {
       log.accept(w + " has not answered for " + timeout + " ms: thread dump to its log, then SIGKILL");
       w.terminateSent = true;
