@@ -3,6 +3,7 @@ package dev.drover.supervisor;
 import dev.drover.balancer.Balancer;
 import dev.drover.balancer.WorkerGauge;
 import dev.drover.config.Config;
+import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
 import dev.drover.runtime.JvmOptions;
 import dev.drover.runtime.ProcessLauncher;
@@ -24,6 +25,10 @@ public final class Cluster {
   private final Supervisor supervisor;
 
   public Cluster(Config config, Supplier<Config> reloadFrom, RunLayout layout, Consumer<String> log) {
+    if (!config.settings().cluster().runtime().equals("process")) {
+      throw new DroverException("cluster.runtime = \"" + config.settings().cluster().runtime()
+          + "\" is not available in this version; only \"process\" runs workers (set it in settings.toml)");
+    }
     this.balancer = new Balancer(config.settings().balancer(),
         (id, reason) -> log.accept("balancer: backend " + id + " failed: " + reason),
         config.settings().projectDir(), layout.accessLog());

@@ -236,6 +236,15 @@ class ClusterIT {
   }
 
   @Test
+  void anUnavailableRuntimeIsRefusedNotIgnored() throws Exception {
+    Files.writeString(project.resolve("settings.toml"), cluster.settings("", "runtime = \"docker\""));
+    Result r = Drover.run(project, "start", "-d");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("cluster.runtime = \"docker\" is not available in this version");
+    assertThat(Drover.processesMentioning(project.toString())).isEmpty();
+  }
+
+  @Test
   void scaleGrowsAndShrinksLive() throws Exception {
     start();
     Result up = Drover.run(project, "scale", "4");
