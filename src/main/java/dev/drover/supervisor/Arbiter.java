@@ -177,6 +177,12 @@ final class Arbiter {
       slot.next = null;
       if (reload != null && code == ExitReasons.BOOT_ERROR) {
         abortReload("worker " + w.id + " of the new generation cannot boot: " + reason);
+      } else if (reload != null && ++reload.lostWorkers >= CRASH_LOOP_EXITS) {
+        abortReload(CRASH_LOOP_EXITS + " workers of the new generation exited before they were ready, last " + reason);
+      } else if (reload != null) {
+        // Its slot was taken off the queue when it was started; without a second try the reload would
+        // wait forever for a new worker that no longer exists.
+        reload.queue.add(slot.id);
       }
       return;
     }
@@ -460,6 +466,8 @@ final class Arbiter {
     final CompletableFuture<Supervisor.ReloadResult> reply;
     final ReloadPlan plan;
     final List<Integer> queue = new ArrayList<>();
+    /** New workers that exited before they were ready (killed, crashed): each is started again, up to a point. */
+    int lostWorkers;
 
     Reload(Config previousConfig, int previousGeneration, WorkerLauncher previousLauncher,
         CompletableFuture<Supervisor.ReloadResult> reply, ReloadPlan plan) {
