@@ -45,6 +45,7 @@ class ChaosIT {
   private static final int CLIENT_THREADS = 4;
   private static final long KILL_EVERY_MILLIS = 5_000;
   private static final long RELOAD_EVERY_MILLIS = 10_000;
+  private static final int MAX_KILLS_PER_MINUTE = 3;
   /** Descriptors the supervisor may hold beyond its quiet start: a few pooled connections more or less. */
   private static final int FD_SLACK = 16;
   private static final Pattern WORKER_ID = Pattern.compile("-Ddrover\\.worker=(\\d+)");
@@ -56,7 +57,8 @@ class ChaosIT {
   /** Held while the test checks that something changed nothing, so no kill lands in between. */
   final ReentrantLock still = new ReentrantLock();
   final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-  final Map<Integer, AtomicInteger> killsPerSlot = new ConcurrentHashMap<>();
+  final Map<Integer, ConcurrentLinkedQueue<Long>> killTimes = new ConcurrentHashMap<>();
+  final AtomicInteger spared = new AtomicInteger();
   final AtomicInteger kills = new AtomicInteger();
   final AtomicInteger reloads = new AtomicInteger();
   final AtomicInteger scales = new AtomicInteger();
@@ -71,13 +73,25 @@ class ChaosIT {
   }
 
   @AfterEach
-  void nothingLeftRunning() {
+  void nothingLeftRunning() throws Exception {
     chaos = false;
-    cluster.stopAndAssertNothingLeft();
+    try {
+      cluster.stopAndAssertNothingLeft();
+    } finally {
+      // The supervisor's account of the run, kept next to the test reports for whoever reads a slow or failed run.
+      Path log = cluster.project.resolve(".drover/logs/supervisor.log");
+      if (Files.exists(log)) {
+        Files.copy(log, Path.of("target", "chaos-supervisor.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
+  /**
+   * The default 30 s worker timeout rather than the short one other tests use: on a busy machine five JVMs
+   * booting at once under load can take longer than 10 s, and a boot that slow is killed by design.
+   */
   private String settings(int workers) {
-    return cluster.settings("", "").replace("workers = 3", "workers = " + workers);
+    return cluster.settings("", "").replace("workers = 3", "workers = " + workers).replace("timeout = \"10s\"", "timeout = \"30s\"");
   }
 
   @Test
@@ -115,14 +129,28 @@ class ChaosIT {
     cluster.awaitReady(WORKERS, Duration.ofSeconds(60));
     List<String> fdsAfter = quietDescriptors(supervisor);
     JsonNode last = cluster.status();
-    System.out.printf("chaos %d s: %d requests ok, %d failed; %d kills %s, %d reloads, %d scales;"
+    Map<Integer, Integer> killsPerSlot = new TreeMap<>();
+    killTimes.forEach((slot, times) -> killsPerSlot.put(slot, times.size()));
+    System.out.printf("chaos %d s: %d requests ok, %d failed; %d kills by slot %s (%d spared), %d reloads, %d scales;"
             + " supervisor fds %d at the start, %d at the end%n", seconds, ok, load.failed(), kills.get(),
-        new TreeMap<>(killsPerSlot), reloads.get(), scales.get(), fdsBefore.size(), fdsAfter.size());
+        killsPerSlot, spared.get(), reloads.get(), scales.get(), fdsBefore.size(), fdsAfter.size());
 
+    load.failures().forEach(f -> say("failed request: " + f));
+    try {
+      check(seconds, load, ok, fdsBefore, fdsAfter, last, supervisor);
+    } catch (AssertionError e) {
+      System.out.println("supervisor log:\n" + cluster.drover("logs", "-n", "400").out());
+      throw e;
+    }
+  }
+
+  private void check(long seconds, Load load, long ok, List<String> fdsBefore, List<String> fdsAfter, JsonNode last,
+      long supervisor) {
     assertThat(problems).as("what went wrong during the chaos").isEmpty();
     assertThat(load.failures()).as("the first failed requests of " + load.failed()).isEmpty();
     assertThat(ok).as("requests served during the chaos").isGreaterThan(seconds * 50);
-    assertThat(kills.get()).as("kills").isGreaterThanOrEqualTo((int) (seconds * 1000 / KILL_EVERY_MILLIS) - 1);
+    assertThat(kills.get() + spared.get()).as("kill rounds").isGreaterThanOrEqualTo((int) (seconds * 1000 / KILL_EVERY_MILLIS) - 1);
+    assertThat(kills.get()).as("kills").isGreaterThanOrEqualTo((int) (seconds * 1000 / KILL_EVERY_MILLIS) / 2);
     assertThat(reloads.get()).as("reloads").isGreaterThanOrEqualTo((int) (seconds * 1000 / RELOAD_EVERY_MILLIS) - 1);
     assertThat(scales.get()).as("scales").isEqualTo(2);
     assertThat(fdsAfter.size()).as("supervisor descriptors at the end, against %d at the start:\n%s\nbefore:\n%s",
@@ -212,8 +240,9 @@ class ChaosIT {
 
   /**
    * Every 5 s a kill -9 of a worker process found in /proc, whatever its state (a new generation's worker still
-   * starting is fair game). Among the slots killed least so far, so no slot dies often enough to be taken
-   * for a crash loop: that is a different test.
+   * starting is fair game), in a slot killed least in the last minute. Five exits of a slot within a minute
+   * are a crash loop to drover, which stops restarting it for a while by design; a slot killed 3 times in
+   * the last minute is spared so the kills stay below that with room for one more exit of any kind.
    */
   private void killEvery(long end) throws Exception {
     long next = System.nanoTime() + KILL_EVERY_MILLIS * 1_000_000;
@@ -231,8 +260,13 @@ class ChaosIT {
           problems.add("no worker process to kill");
           continue;
         }
-        int fewest = bySlot.keySet().stream().mapToInt(this::killed).min().orElseThrow();
-        List<Integer> candidates = bySlot.keySet().stream().filter(id -> killed(id) == fewest).toList();
+        int fewest = bySlot.keySet().stream().mapToInt(this::killedLastMinute).min().orElseThrow();
+        if (fewest >= MAX_KILLS_PER_MINUTE) {
+          say("no kill: every slot was killed " + MAX_KILLS_PER_MINUTE + " times in the last minute");
+          spared.incrementAndGet();
+          continue;
+        }
+        List<Integer> candidates = bySlot.keySet().stream().filter(id -> killedLastMinute(id) == fewest).toList();
         int slot = candidates.get(random.nextInt(candidates.size()));
         List<ProcessHandle> processes = bySlot.get(slot);
         ProcessHandle victim = processes.get(random.nextInt(processes.size()));
@@ -244,7 +278,7 @@ class ChaosIT {
         }
         say("kill -9 worker " + slot + " (pid " + victim.pid() + ", " + state + ")");
         if (victim.destroyForcibly()) {
-          killsPerSlot.computeIfAbsent(slot, id -> new AtomicInteger()).incrementAndGet();
+          killTimes.computeIfAbsent(slot, id -> new ConcurrentLinkedQueue<>()).add(System.nanoTime());
           kills.incrementAndGet();
         }
       } finally {
@@ -253,9 +287,9 @@ class ChaosIT {
     }
   }
 
-  private int killed(int slot) {
-    AtomicInteger n = killsPerSlot.get(slot);
-    return n == null ? 0 : n.get();
+  private int killedLastMinute(int slot) {
+    long since = System.nanoTime() - Duration.ofMinutes(1).toNanos();
+    return (int) killTimes.getOrDefault(slot, new ConcurrentLinkedQueue<>()).stream().filter(t -> t - since > 0).count();
   }
 
   private static int slotOf(ProcessHandle p) {

@@ -83,6 +83,7 @@ class SupervisorTest {
       this.pid = pid;
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
       server.createContext("/", exchange -> {
+        exchange.getResponseHeaders().add("X-Drover-Pid", Long.toString(pid));
         exchange.sendResponseHeaders(200, -1);
         exchange.close();
       });
