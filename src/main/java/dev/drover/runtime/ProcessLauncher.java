@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,11 @@ public final class ProcessLauncher implements WorkerLauncher {
     try {
       Files.createDirectories(layout.runDir());
       Files.createDirectories(layout.logsDir());
-      JSON.writeValue(layout.workerSpec(spec.id()).toFile(), spec);
+      // One file per launch, not per slot: two workers of a slot can start at once (a reload's new one and
+      // the restart of a killed old one), and with a shared file the first to boot would read the second's
+      // port. The file goes when its worker does.
+      Path specFile = Files.createTempFile(layout.runDir(), "worker-" + spec.id() + "-", ".json");
+      JSON.writeValue(specFile.toFile(), spec);
       List<String> command = new ArrayList<>();
       command.add(javaBinary);
       command.addAll(jvmOptions);
@@ -54,14 +59,27 @@ public final class ProcessLauncher implements WorkerLauncher {
       command.add("-cp");
       command.add(classpath);
       command.add(WORKER_MAIN);
-      command.add(layout.workerSpec(spec.id()).toString());
+      command.add(specFile.toString());
       ProcessBuilder builder = new ProcessBuilder(command)
           .directory(layout.projectDir().toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.workerLog(spec.id()).toFile()));
       // The child must not inherit overrides meant for the supervisor, least of all a secret in DROVER_*.
       builder.environment().keySet().removeIf(k -> k.startsWith("DROVER_"));
-      Process process = builder.start();
+      Process process;
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        Files.deleteIfExists(specFile);
+        throw e;
+      }
+      process.onExit().thenRun(() -> {
+        try {
+          Files.deleteIfExists(specFile);
+        } catch (IOException e) {
+          // a leftover spec in .drover/run is harmless; the next start makes its own
+        }
+      });
       sendSecrets(process.getOutputStream(), secrets);
       return new ChildProcess(process);
     } catch (IOException e) {

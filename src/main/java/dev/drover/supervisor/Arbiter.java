@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -118,11 +120,32 @@ final class Arbiter {
     if (base > 0) {
       return base + id - 1;
     }
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new DroverException("no free port on 127.0.0.1: " + e.getMessage(), e);
+    // The OS may hand out a port again once it is closed, and a worker binds its port only seconds after
+    // this: without the check two workers starting together can be given one port, and the later one dies.
+    for (int attempt = 0; ; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      } catch (IOException e) {
+        throw new DroverException("no free port on 127.0.0.1: " + e.getMessage(), e);
+      }
+      if (attempt >= 20 || !portsInUse().contains(port)) {
+        return port;
+      }
     }
+  }
+
+  private Set<Integer> portsInUse() {
+    Set<Integer> ports = new HashSet<>();
+    for (Slot slot : slots.values()) {
+      for (Worker w : new Worker[] {slot.current, slot.next}) {
+        if (w != null && !w.exited()) {
+          ports.add(w.port);
+        }
+      }
+    }
+    retiring.forEach(w -> ports.add(w.port));
+    return ports;
   }
 
   // ---- events ------------------------------------------------------------------------------------------
@@ -182,6 +205,13 @@ final class Arbiter {
       slot.next = null;
       if (reload != null && code == ExitReasons.BOOT_ERROR) {
         abortReload("worker " + w.id + " of the new generation cannot boot: " + reason);
+      } else if (reload != null && ++reload.lostWorkers >= CRASH_LOOP_EXITS) {
+        abortReload(CRASH_LOOP_EXITS + " workers of the new generation exited before they were ready, last " + reason);
+      } else if (reload != null && slot.current != null && slot.current.generation != generation) {
+        // The slot left the reload's queue when this worker started: without a new one at once the reload
+        // would wait forever for a worker that no longer exists. (A slot whose current worker is gone too
+        // gets a new-generation one from its restart.)
+        slot.next = spawn(slot);
       }
       return;
     }
@@ -468,6 +498,8 @@ final class Arbiter {
     final CompletableFuture<Supervisor.ReloadResult> reply;
     final ReloadPlan plan;
     final List<Integer> queue = new ArrayList<>();
+    /** New workers that exited before they were ready (killed, crashed): each is started again, up to a point. */
+    int lostWorkers;
 
     Reload(Config previousConfig, int previousGeneration, WorkerLauncher previousLauncher,
         CompletableFuture<Supervisor.ReloadResult> reply, ReloadPlan plan) {

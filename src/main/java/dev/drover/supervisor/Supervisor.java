@@ -141,7 +141,7 @@ public final class Supervisor {
   /** Health checks block on sockets, so they run off the arbiter's thread and report back through the inbox. */
   private void probe(Worker w, Consumer<Boolean> result) {
     probes.execute(() -> {
-      boolean ok = HealthProbe.answers("127.0.0.1", w.port, 1000);
+      boolean ok = HealthProbe.answers("127.0.0.1", w.port, 1000, w.process.pid());
       enqueue(() -> result.accept(ok));
     });
   }

@@ -3,6 +3,7 @@ package dev.drover.worker;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 
@@ -13,6 +14,12 @@ import io.undertow.util.StatusCodes;
  */
 final class HealthHandler implements HttpHandler {
   static final String PATH = "/_drover/health";
+  /**
+   * Who answers: a worker's port is picked free by the supervisor before the worker binds it, so another
+   * program can take it in between and answer in its place; the supervisor checks this against its child's pid.
+   */
+  static final HttpString PID_HEADER = new HttpString("X-Drover-Pid");
+  private static final String PID = Long.toString(ProcessHandle.current().pid());
 
   private final HttpHandler next;
 
@@ -34,6 +41,7 @@ final class HealthHandler implements HttpHandler {
     }
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    exchange.getResponseHeaders().put(PID_HEADER, PID);
     exchange.getResponseSender().send("ok");
   }
 }

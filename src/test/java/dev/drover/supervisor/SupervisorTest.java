@@ -3,13 +3,18 @@ package dev.drover.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.drover.config.Config;
 import dev.drover.config.RunLayout;
 import dev.drover.config.SettingsLoader;
 import dev.drover.runtime.WorkerProcess;
 import dev.drover.testing.TestProject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +37,58 @@ class SupervisorTest {
     DyingWorker(long pid, int code) {
       this.pid = pid;
       CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> exit.complete(code));
+    }
+
+    @Override
+    public long pid() {
+      return pid;
+    }
+
+    @Override
+    public boolean isAlive() {
+      return !exit.isDone();
+    }
+
+    @Override
+    public CompletableFuture<Integer> onExit() {
+      return exit;
+    }
+
+    @Override
+    public void terminate() {
+      exit.complete(143);
+    }
+
+    @Override
+    public void kill() {
+      exit.complete(137);
+    }
+
+    @Override
+    public void dumpThreads() {
+    }
+
+    @Override
+    public long rssBytes() {
+      return -1;
+    }
+  }
+
+  /** A worker that answers the health probe on its port until it is stopped. */
+  static final class ServingWorker implements WorkerProcess {
+    final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    final long pid;
+
+    ServingWorker(long pid, int port) throws IOException {
+      this.pid = pid;
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+      server.createContext("/", exchange -> {
+        exchange.getResponseHeaders().add("X-Drover-Pid", Long.toString(pid));
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+      });
+      server.start();
+      exit.whenComplete((code, e) -> server.stop(0));
     }
 
     @Override
@@ -150,6 +207,37 @@ class SupervisorTest {
     // Both workers die at once; whichever is reaped first is the one reported.
     assertThat(failure).cause().hasMessageMatching("worker [12] failed to start: boot error: class com.example.Missing not found");
     assertThat(launched).hasSize(2);
+  }
+
+  @Test
+  void aNewWorkerKilledBeforeItIsReadyIsStartedAgainAndTheReloadCompletes() throws Exception {
+    TestProject.in(dir).settings("[default.cluster]\nworkers = 2\n");
+    Config config = new SettingsLoader(dir, Map.of()).load("development");
+    List<String> launched = new CopyOnWriteArrayList<>();
+    List<String> log = new CopyOnWriteArrayList<>();
+    Supervisor supervisor = new Supervisor(config, () -> config, settings -> (spec, secrets) -> {
+      String name = spec.id() + "/" + spec.generation();
+      long pid = 100_000 + launched.size();
+      boolean killedWhileStarting = name.equals("1/2") && !launched.contains(name);
+      launched.add(name);
+      try {
+        return killedWhileStarting ? new DyingWorker(pid, 137) : new ServingWorker(pid, spec.port());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, new RecordingBackends(), new RunLayout(dir), log::add);
+    Thread loop = new Thread(supervisor::run);
+    loop.start();
+    try {
+      supervisor.started().get(30, TimeUnit.SECONDS);
+      Supervisor.ReloadResult reloaded = supervisor.reload(false).get(30, TimeUnit.SECONDS);
+      assertThat(reloaded.generation()).isEqualTo(2);
+      assertThat(reloaded.workers()).extracting(WorkerSnapshot::generation).containsExactly(2, 2);
+      assertThat(launched).containsExactly("1/1", "2/1", "1/2", "2/2", "1/2");
+    } finally {
+      supervisor.stop(Duration.ZERO).get(30, TimeUnit.SECONDS);
+      loop.join(10_000);
+    }
   }
 
   @Test

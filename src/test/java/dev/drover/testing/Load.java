@@ -22,10 +22,18 @@ public final class Load implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
 
   public static Load start(URI uri, int threads) {
+    return start(client(), uri, threads);
+  }
+
+  /** A client as the load uses it; share one between loads to compare what the server holds open. */
+  public static HttpClient client() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** Load through the given client, whose pooled connections outlive the load. */
+  public static Load start(HttpClient client, URI uri, int threads) {
     Load load = new Load();
     long deadline = System.nanoTime() + HARD_CAP.toNanos();
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(() -> {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).GET().build();
