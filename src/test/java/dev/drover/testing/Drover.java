@@ -53,12 +53,22 @@ public final class Drover {
     return ProcessHandle.current().info().command().orElse("java");
   }
 
+  /**
+   * A free port below the kernel's ephemeral range (32768 and up here). Worker ports come from that range, and
+   * the balancer binds only once its workers are up, so a balancer port taken from it could be handed to a
+   * worker first.
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port between 20000 and 32000 on 127.0.0.1"));
   }
 
   /** Every live process whose command line mentions the text (a project's unique temp path, say). */
