@@ -6,6 +6,7 @@ import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
 import dev.drover.config.SettingsLoader;
 import dev.drover.config.ThisJvm;
+import dev.drover.supervisor.Cluster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -24,6 +25,8 @@ import java.util.List;
 public final class Detacher {
   /** The command line's main class; named, not imported, since nothing may depend on the command line. */
   static final String MAIN = "dev.drover.cli.Main";
+  /** The balancer's proxying is the supervisor's only hot path: keep both compilers, use the small collector. */
+  private static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC");
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
   private final SettingsLoader loader;
@@ -89,7 +92,7 @@ public final class Detacher {
       command.add("/usr/bin/setsid");
     }
     command.add(ThisJvm.javaBinary());
-    command.add("-XX:+UseSerialGC");
+    command.addAll(Cluster.supervisorJvmOptions(layout, SUPERVISOR_JVM, line -> { }));
     command.add("-cp");
     command.add(ThisJvm.classpath());
     command.add(MAIN);
