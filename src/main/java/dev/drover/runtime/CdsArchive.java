@@ -91,7 +91,8 @@ public final class CdsArchive {
       Path temp = Files.createTempFile(archive.getParent(), archive.getFileName().toString(), TEMP);
       // The JVM writes the archive itself; an empty file in its place would be mapped and refused.
       Files.delete(temp);
-      return new Launch(List.of("-XX:ArchiveClassesAtExit=" + temp), code -> {
+      // Without -Xlog:cds=off the writing JVM lists every class it cannot archive in its log at exit.
+      return new Launch(List.of("-XX:ArchiveClassesAtExit=" + temp, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), code -> {
         try {
           if (code == 0) {
             adopt(temp);
