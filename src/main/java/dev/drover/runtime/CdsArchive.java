@@ -168,10 +168,24 @@ public final class CdsArchive {
       }
       Files.move(temp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       log.accept("class data sharing archive ready: " + archive.getFileName());
+      deleteOlderArchives();
     } catch (IOException e) {
       giveUp(e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Archives of the same kind for an older jar, JDK or options; JVMs still mapping one keep their copy. */
+  private void deleteOlderArchives() {
+    String name = archive.getFileName().toString();
+    String kind = name.substring(0, name.lastIndexOf('-') + 1);
+    try (var files = Files.list(archive.getParent())) {
+      files.filter(f -> f.getFileName().toString().startsWith(kind) && f.getFileName().toString().endsWith(SUFFIX)
+              && !f.equals(archive))
+          .forEach(CdsArchive::deleteQuietly);
+    } catch (IOException e) {
+      // kept until the next adoption
     }
   }
 
