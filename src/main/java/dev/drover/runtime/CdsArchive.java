@@ -36,6 +36,15 @@ public final class CdsArchive {
   /** A JVM writes its archive in well under a second; older leftovers are from writers that are gone. */
   static final Duration STALE = Duration.ofSeconds(10);
 
+  /**
+   * Maps archives where they were written instead of at a random address. Relocating rewrites pointers
+   * in every archived page, making each JVM's copy private; unrelocated pages stay shared between all the
+   * workers, which is most of the memory gain. The check before adoption runs with the same options, so
+   * a JVM that does not know them never gets the archive.
+   */
+  static final List<String> AT_REQUESTED_ADDRESS = List.of("-XX:+UnlockDiagnosticVMOptions",
+      "-XX:ArchiveRelocationMode=0");
+
   private final Path archive;
   private final String javaBinary;
   private final String classpath;
@@ -81,7 +90,9 @@ public final class CdsArchive {
       return Launch.NONE;
     }
     if (Files.isRegularFile(archive)) {
-      return new Launch(List.of("-XX:SharedArchiveFile=" + archive), code -> { });
+      List<String> options = new ArrayList<>(AT_REQUESTED_ADDRESS);
+      options.add("-XX:SharedArchiveFile=" + archive);
+      return new Launch(options, code -> { });
     }
     if (!dumping.compareAndSet(false, true)) {
       return Launch.NONE;
@@ -151,6 +162,7 @@ public final class CdsArchive {
     List<String> command = new ArrayList<>();
     command.add(javaBinary);
     command.addAll(jvmOptions);
+    command.addAll(AT_REQUESTED_ADDRESS);
     command.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + temp, "-XX:-CreateCoredumpOnCrash",
         "-XX:ErrorFile=" + new File(System.getProperty("java.io.tmpdir"), "drover-cds-check-%p.log"),
         "-cp", classpath, "-version"));
