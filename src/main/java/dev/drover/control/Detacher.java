@@ -1,11 +1,11 @@
 package dev.drover.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.config.Config;
 import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
 import dev.drover.config.SettingsLoader;
 import dev.drover.config.ThisJvm;
+import dev.drover.supervisor.Cluster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code drover start -d}: runs the supervisor as a new session (setsid), so closing the terminal neither
@@ -24,6 +26,14 @@ import java.util.List;
 public final class Detacher {
   /** The command line's main class; named, not imported, since nothing may depend on the command line. */
   static final String MAIN = "dev.drover.cli.Main";
+  /** The balancer's proxying is the supervisor's only hot path: keep both compilers, use the small collector. */
+  private static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC");
+  /**
+   * The supervisor's progress lines: "workers ready 3/5" while starting, the same with the address once
+   * the balancer listens.
+   */
+  private static final Pattern PROGRESS = Pattern.compile("workers ready (\\d+)/\\d+");
+  private static final long POLL_MILLIS = 10;
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
   private final SettingsLoader loader;
@@ -52,35 +62,59 @@ public final class Detacher {
     long offset = Files.exists(log) ? Files.size(log) : 0;
     Process child = spawn(log);
     int total = config.settings().cluster().workers().count(Runtime.getRuntime().availableProcessors());
-    ControlClient client = new ControlClient(layout);
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     long shown = -1;
-    while (System.nanoTime() < deadline) {
-      if (!child.isAlive()) {
-        failure(log, offset).forEach(out::println);
-        throw new DroverException("the supervisor stopped before every worker was ready (see .drover/logs/supervisor.log)");
-      }
-      JsonNode status = statusOrNull(client);
-      if (status != null) {
-        long ready = 0;
-        for (JsonNode w : status.path("workers")) {
-          ready += w.path("state").asText().equals("ready") ? 1 : 0;
+    // The supervisor prints its progress to its log; reading that is far cheaper than asking it over the
+    // control socket, and this wait is the whole of what a user sees of start -d.
+    try (RandomAccessFile reader = new RandomAccessFile(log.toFile(), "r")) {
+      reader.seek(offset);
+      StringBuilder pending = new StringBuilder();
+      boolean running = false;
+      while (System.nanoTime() < deadline) {
+        for (String line : newLines(reader, pending)) {
+          Matcher progress = PROGRESS.matcher(line);
+          if (progress.lookingAt()) {
+            long ready = Long.parseLong(progress.group(1));
+            running |= line.length() > progress.end();
+            if (ready != shown) {
+              out.println("workers ready " + ready + "/" + total);
+              out.flush();
+              shown = ready;
+            }
+          }
         }
-        if (ready != shown) {
-          out.println("workers ready " + ready + "/" + total);
-          out.flush();
-          shown = ready;
-        }
-        if (status.path("state").asText().equals("running") && portOpen(config)) {
-          out.println("workers ready " + ready + "/" + total + "  ·  http://" + config.settings().balancer().listen()
+        if (running && portOpen(config)) {
+          out.println("workers ready " + total + "/" + total + "  ·  http://" + config.settings().balancer().listen()
               + "  ·  env " + env + "  ·  pid " + child.pid() + "  ·  logs .drover/logs/");
           return 0;
         }
+        if (!child.isAlive()) {
+          failure(log, offset).forEach(out::println);
+          throw new DroverException("the supervisor stopped before every worker was ready (see .drover/logs/supervisor.log)");
+        }
+        Thread.sleep(POLL_MILLIS);
       }
-      Thread.sleep(50);
     }
     child.destroy();
     throw new DroverException("workers not ready after " + READY_TIMEOUT.toMinutes() + " minutes; stopped (see .drover/logs/)");
+  }
+
+  /** The complete lines appended since the last call; a partial last line waits in {@code pending}. */
+  private static List<String> newLines(RandomAccessFile reader, StringBuilder pending) throws IOException {
+    long available = reader.length() - reader.getFilePointer();
+    if (available <= 0) {
+      return List.of();
+    }
+    byte[] bytes = new byte[(int) Math.min(available, 1 << 20)];
+    reader.readFully(bytes);
+    pending.append(new String(bytes, StandardCharsets.UTF_8));
+    List<String> lines = new ArrayList<>();
+    int newline;
+    while ((newline = pending.indexOf("\n")) >= 0) {
+      lines.add(pending.substring(0, newline));
+      pending.delete(0, newline + 1);
+    }
+    return lines;
   }
 
   private Process spawn(Path log) throws IOException {
@@ -89,7 +123,7 @@ public final class Detacher {
       command.add("/usr/bin/setsid");
     }
     command.add(ThisJvm.javaBinary());
-    command.add("-XX:+UseSerialGC");
+    command.addAll(Cluster.supervisorJvmOptions(layout, SUPERVISOR_JVM, line -> { }));
     command.add("-cp");
     command.add(ThisJvm.classpath());
     command.add(MAIN);
@@ -111,14 +145,6 @@ public final class Detacher {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static JsonNode statusOrNull(ControlClient client) {
-    try {
-      return client.status();
-    } catch (DroverException e) {
-      return null;
     }
   }
 

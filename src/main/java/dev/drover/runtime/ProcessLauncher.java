@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Runs each worker as a child JVM: {@code java <options> -cp <drover's classpath> dev.drover.worker.WorkerMain
@@ -29,17 +30,40 @@ public final class ProcessLauncher implements WorkerLauncher {
   private final String javaBinary;
   private final String classpath;
   private final List<String> jvmOptions;
+  private final CdsArchive archive;
 
   public ProcessLauncher(RunLayout layout, String javaBinary, String classpath, List<String> jvmOptions) {
+    this(layout, javaBinary, classpath, jvmOptions, null);
+  }
+
+  private ProcessLauncher(RunLayout layout, String javaBinary, String classpath, List<String> jvmOptions,
+      CdsArchive archive) {
     this.layout = layout;
     this.javaBinary = javaBinary;
     this.classpath = classpath;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.archive = archive;
   }
 
   /** A launcher that runs workers with this JVM's java binary and classpath. */
   public static ProcessLauncher forThisJvm(RunLayout layout, List<String> jvmOptions) {
     return new ProcessLauncher(layout, ThisJvm.javaBinary(), ThisJvm.classpath(), jvmOptions);
+  }
+
+  /**
+   * A launcher like {@link #forThisJvm(RunLayout, List)} whose workers share a class data archive kept in
+   * {@code .drover/cds/}: the first worker started without one writes it when it exits.
+   */
+  public static ProcessLauncher sharingClasses(RunLayout layout, List<String> jvmOptions, Consumer<String> log) {
+    String java = ThisJvm.javaBinary();
+    String classpath = ThisJvm.classpath();
+    return new ProcessLauncher(layout, java, classpath, jvmOptions,
+        CdsArchive.in(cdsDir(layout), "worker", java, classpath, jvmOptions, log));
+  }
+
+  /** Where a project's class data archives live: runtime state, per jar and JDK. */
+  public static Path cdsDir(RunLayout layout) {
+    return layout.stateDir().resolve("cds");
   }
 
   @Override
@@ -52,9 +76,11 @@ public final class ProcessLauncher implements WorkerLauncher {
       // port. The file goes when its worker does.
       Path specFile = Files.createTempFile(layout.runDir(), "worker-" + spec.id() + "-", ".json");
       JSON.writeValue(specFile.toFile(), spec);
+      CdsArchive.Launch sharing = archive == null ? CdsArchive.Launch.NONE : archive.launch();
       List<String> command = new ArrayList<>();
       command.add(javaBinary);
       command.addAll(jvmOptions);
+      command.addAll(sharing.options());
       command.add("-Ddrover.worker=" + spec.id());
       command.add("-cp");
       command.add(classpath);
@@ -71,6 +97,7 @@ public final class ProcessLauncher implements WorkerLauncher {
         process = builder.start();
       } catch (IOException e) {
         Files.deleteIfExists(specFile);
+        sharing.onExit().accept(-1);
         throw e;
       }
       process.onExit().thenRun(() -> {
@@ -80,11 +107,22 @@ public final class ProcessLauncher implements WorkerLauncher {
           // a leftover spec in .drover/run is harmless; the next start makes its own
         }
       });
+      ChildProcess child = new ChildProcess(process);
+      if (!sharing.options().isEmpty()) {
+        // Off the process reaper's thread: adopting an archive runs a JVM and waits for it.
+        child.onExit().thenAcceptAsync(sharing.onExit(), ProcessLauncher::runDetached);
+      }
       sendSecrets(process.getOutputStream(), secrets);
-      return new ChildProcess(process);
+      return child;
     } catch (IOException e) {
       throw new DroverException("cannot start worker " + spec.id() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void runDetached(Runnable task) {
+    Thread t = new Thread(task, "drover-cds");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static void sendSecrets(OutputStream stdin, Map<String, Secret> secrets) throws IOException {

@@ -28,7 +28,8 @@ final class Arbiter {
   private static final long CRASH_LOOP_WINDOW_MILLIS = 60_000;
   private static final long FAILED_RETRY_MILLIS = 60_000;
   private static final long LIVENESS_PROBE_MILLIS = 1_000;
-  private static final long STARTING_PROBE_MILLIS = 50;
+  /** Often enough that a worker joins within a few ms of listening; rare enough that probing is not a busy loop. */
+  static final long STARTING_PROBE_MILLIS = 10;
   private static final long MEMORY_CHECK_MILLIS = 5_000;
   /**
    * A booting worker is not a silent one: it gets at least this long to answer first, whatever
@@ -80,6 +81,18 @@ final class Arbiter {
 
   int desired() {
     return desired;
+  }
+
+  /** Whether a worker is still coming up, so the loop must tick at the starting probe's pace. */
+  boolean anyStarting() {
+    for (Slot slot : slots.values()) {
+      for (Worker w : new Worker[] {slot.current, slot.next}) {
+        if (w != null && w.state == WorkerState.STARTING) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   boolean finished() {
@@ -294,9 +307,12 @@ final class Arbiter {
       later(500, w.process::kill);
       return;
     }
-    long every = w.state == WorkerState.STARTING ? STARTING_PROBE_MILLIS : LIVENESS_PROBE_MILLIS;
-    if (now - w.lastAnswerMillis >= every || w.state == WorkerState.STARTING) {
+    boolean due = w.state == WorkerState.STARTING
+        ? now - w.lastProbeMillis >= STARTING_PROBE_MILLIS
+        : now - w.lastAnswerMillis >= LIVENESS_PROBE_MILLIS;
+    if (due) {
       w.probing = true;
+      w.lastProbeMillis = now;
       prober.accept(w, ok -> answered(w, ok));
     }
   }

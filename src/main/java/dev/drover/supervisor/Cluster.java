@@ -5,9 +5,12 @@ import dev.drover.balancer.WorkerGauge;
 import dev.drover.config.Config;
 import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
+import dev.drover.config.ThisJvm;
+import dev.drover.runtime.CdsArchive;
 import dev.drover.runtime.JvmOptions;
 import dev.drover.runtime.ProcessLauncher;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +36,23 @@ public final class Cluster {
         (id, reason) -> log.accept("balancer: backend " + id + " failed: " + reason),
         config.settings().projectDir(), layout.accessLog());
     this.supervisor = new Supervisor(config, reloadFrom,
-        settings -> ProcessLauncher.forThisJvm(layout, JvmOptions.orDefault(settings.cluster().jvmOptions())),
+        settings -> ProcessLauncher.sharingClasses(layout, JvmOptions.orDefault(settings.cluster().jvmOptions()), log),
         new BalancerBackends(balancer), layout, log);
     balancer.workerGauges(this::workerGauges);
+  }
+
+  /**
+   * The options for a supervisor JVM about to be started with this JVM's binary and classpath: {@code base}
+   * plus class data sharing, the archive written by the first supervisor to exit and taken up by the next
+   * start. Call only while no supervisor of the project runs, since leftovers of one are adopted here.
+   */
+  public static List<String> supervisorJvmOptions(RunLayout layout, List<String> base, Consumer<String> log) {
+    String java = ThisJvm.javaBinary();
+    CdsArchive archive = CdsArchive.in(ProcessLauncher.cdsDir(layout), "supervisor", java, ThisJvm.classpath(), base, log);
+    archive.adoptLeftovers();
+    List<String> options = new ArrayList<>(base);
+    options.addAll(archive.launch().options());
+    return options;
   }
 
   /** Per-worker lines for /metrics, asked of the arbiter, which alone knows restarts. */

@@ -48,7 +48,8 @@ public final class Supervisor {
     arbiter.startAll();
     try {
       while (!arbiter.finished()) {
-        Runnable work = inbox.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
+        long wait = arbiter.anyStarting() ? Arbiter.STARTING_PROBE_MILLIS : TICK_MILLIS;
+        Runnable work = inbox.poll(wait, TimeUnit.MILLISECONDS);
         while (work != null) {
           work.run();
           work = inbox.poll();

@@ -14,6 +14,7 @@ final class Worker {
   long drainDeadlineMillis;
   boolean terminateSent;
   boolean probing;
+  long lastProbeMillis;
   /** Requests served before it can be recycled (max_requests plus this worker's jitter); 0 = never. */
   long requestBudget;
 

@@ -119,7 +119,30 @@ public final class WorkerMain {
       return; // a SIGTERM stop is under way; the deadline above bounds it
     }
     log.info("stopped");
+    exitWithoutArchive();
     Runtime.getRuntime().halt(0);
+  }
+
+  /**
+   * A worker started to write the class data archive writes it at exit, which takes a second or more on a
+   * busy machine; an orphan must go at once, and with the supervisor gone nobody would adopt the archive.
+   * Only SIGKILL skips the JVM's exit work.
+   */
+  private static void exitWithoutArchive() {
+    boolean writing = ProcessHandle.current().info().arguments()
+        .map(args -> java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit")))
+        .orElse(false);
+    if (!writing) {
+      return;
+    }
+    try {
+      new ProcessBuilder("kill", "-KILL", Long.toString(ProcessHandle.current().pid()))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    } catch (java.io.IOException e) {
+      // no kill command: exit normally, archive and all
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** A deadline no stop can outlive: a stuck handler or a hung stop must never leave a process behind. */

@@ -1,11 +1,9 @@
 package dev.drover.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drover.config.Secret;
 import java.io.IOException;
 import java.util.Collections;
-import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +15,6 @@ import java.util.Optional;
  */
 final class WorkerSecrets {
   private static final String APP_SETTINGS_PREFIX = "app_settings.";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, Secret> byPath;
 
@@ -34,29 +31,27 @@ final class WorkerSecrets {
    * print part of a secret into the log.
    */
   static WorkerSecrets parse(String line) throws BootException {
-    JsonNode root;
+    Map<String, Object> root;
     try {
-      root = JSON.readTree(line);
+      root = PlainJson.object(line);
+    } catch (PlainJson.NotAnObject e) {
+      throw new BootException("the secrets line on standard input is not a JSON object");
     } catch (IOException e) {
       throw new BootException("the secrets line on standard input is not JSON");
     }
-    if (root == null || !root.isObject()) {
-      throw new BootException("the secrets line on standard input is not a JSON object");
-    }
-    JsonNode secrets = root.path("secrets");
+    Object secrets = root.get("secrets");
     Map<String, Secret> byPath = new LinkedHashMap<>();
-    if (secrets.isMissingNode() || secrets.isNull()) {
+    if (secrets == null) {
       return new WorkerSecrets(byPath);
     }
-    if (!secrets.isObject()) {
+    if (!(secrets instanceof Map<?, ?> names)) {
       throw new BootException("\"secrets\" on standard input must be a JSON object of names to strings");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = secrets.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+    for (Map.Entry<?, ?> e : names.entrySet()) {
+      if (e.getValue() == null || e.getValue() instanceof Map || e.getValue() instanceof List) {
         throw new BootException("secret " + e.getKey() + " on standard input must be a string");
       }
-      byPath.put(e.getKey(), new Secret(e.getValue().asText()));
+      byPath.put(String.valueOf(e.getKey()), new Secret(String.valueOf(e.getValue())));
     }
     return new WorkerSecrets(byPath);
   }

@@ -1,6 +1,5 @@
 package dev.drover.worker;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.drover.config.WorkerSpec;
@@ -13,12 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads and writes a {@link WorkerSpec} as JSON: the supervisor writes it, the worker reads it at boot. */
+/**
+ * Reads and writes a {@link WorkerSpec} as JSON: the supervisor writes it, the worker reads it at boot,
+ * with the streaming parser only (see {@link PlainJson}). Every field is written, so a missing one means a
+ * hand-made or truncated file, not a default.
+ */
 public final class WorkerSpecs {
   private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      // Every field is written by write(); a missing one means a hand-made or truncated file, not a default.
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+      .enable(SerializationFeature.INDENT_OUTPUT);
 
   private WorkerSpecs() {
   }
@@ -45,7 +46,62 @@ public final class WorkerSpecs {
 
   /** Reads a spec written by {@link #write}; fails with an {@link IOException} naming the problem. */
   public static WorkerSpec read(Path file) throws IOException {
-    return JSON.readValue(file.toFile(), WorkerSpec.class);
+    Map<String, Object> json = PlainJson.object(file.toFile());
+    Fields f = new Fields(json, file);
+    return new WorkerSpec(f.integer("id"), f.integer("generation"), f.string("host"), f.integer("port"),
+        f.string("env"), f.string("projectDir"), f.string("app"), f.strings("appClasspath"), f.string("staticRoot"),
+        f.string("logLevel"), f.integer("ioThreads"), f.integer("workerThreads"), f.number("gracefulTimeoutMillis").longValue(),
+        f.map("appSettings"));
+  }
+
+  /** The spec's fields by name; every one must be present, as write() writes them all. */
+  private record Fields(Map<String, Object> json, Path file) {
+    Object get(String name) throws IOException {
+      if (!json.containsKey(name)) {
+        throw new IOException("Missing required field '" + name + "' in " + file);
+      }
+      return json.get(name);
+    }
+
+    <T> T typed(String name, Class<T> type) throws IOException {
+      Object value = get(name);
+      if (value != null && !type.isInstance(value)) {
+        throw new IOException("field '" + name + "' in " + file + " is not a " + type.getSimpleName().toLowerCase());
+      }
+      return type.cast(value);
+    }
+
+    Number number(String name) throws IOException {
+      Number n = typed(name, Number.class);
+      if (n == null) {
+        throw new IOException("field '" + name + "' in " + file + " is null");
+      }
+      return n;
+    }
+
+    int integer(String name) throws IOException {
+      return number(name).intValue();
+    }
+
+    String string(String name) throws IOException {
+      return typed(name, String.class);
+    }
+
+    List<String> strings(String name) throws IOException {
+      List<String> out = new ArrayList<>();
+      List<?> list = typed(name, List.class);
+      if (list != null) {
+        for (Object o : list) {
+          out.add(String.valueOf(o));
+        }
+      }
+      return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map(String name) throws IOException {
+      return typed(name, Map.class);
+    }
   }
 
   private static Map<String, Object> plainMap(Map<?, ?> map) {
