@@ -34,10 +34,6 @@ public record RunLayout(Path projectDir) {
     return stateDir().resolve("control.sock");
   }
 
-  public Path workerSpec(int id) {
-    return runDir().resolve("worker-" + id + ".json");
-  }
-
   public Path workerLog(int id) {
     return logsDir().resolve("worker-" + id + ".log");
   }
