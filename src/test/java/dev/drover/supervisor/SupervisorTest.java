@@ -29,14 +29,13 @@ class SupervisorTest {
   @TempDir
   Path dir;
 
-  /** A worker that exits with the given code as soon as it is started. */
-  static final class DyingWorker implements WorkerProcess {
+  /** A process in name only: a pid and an exit the test or the supervisor completes. */
+  abstract static class FakeWorker implements WorkerProcess {
     final CompletableFuture<Integer> exit = new CompletableFuture<>();
     final long pid;
 
-    DyingWorker(long pid, int code) {
+    FakeWorker(long pid) {
       this.pid = pid;
-      CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> exit.complete(code));
     }
 
     @Override
@@ -74,13 +73,19 @@ class SupervisorTest {
     }
   }
 
-  /** A worker that answers the health probe on its port until it is stopped. */
-  static final class ServingWorker implements WorkerProcess {
-    final CompletableFuture<Integer> exit = new CompletableFuture<>();
-    final long pid;
+  /** A worker that exits with the given code as soon as it is started. */
+  static final class DyingWorker extends FakeWorker {
+    DyingWorker(long pid, int code) {
+      super(pid);
+      CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> exit.complete(code));
+    }
 
+  }
+
+  /** A worker that answers the health probe on its port until it is stopped. */
+  static final class ServingWorker extends FakeWorker {
     ServingWorker(long pid, int port) throws IOException {
-      this.pid = pid;
+      super(pid);
       HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
       server.createContext("/", exchange -> {
         exchange.getResponseHeaders().add("X-Drover-Pid", Long.toString(pid));
@@ -91,39 +96,6 @@ class SupervisorTest {
       exit.whenComplete((code, e) -> server.stop(0));
     }
 
-    @Override
-    public long pid() {
-      return pid;
-    }
-
-    @Override
-    public boolean isAlive() {
-      return !exit.isDone();
-    }
-
-    @Override
-    public CompletableFuture<Integer> onExit() {
-      return exit;
-    }
-
-    @Override
-    public void terminate() {
-      exit.complete(143);
-    }
-
-    @Override
-    public void kill() {
-      exit.complete(137);
-    }
-
-    @Override
-    public void dumpThreads() {
-    }
-
-    @Override
-    public long rssBytes() {
-      return -1;
-    }
   }
 
   static final class RecordingBackends implements Backends {
