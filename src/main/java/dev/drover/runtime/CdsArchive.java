@@ -130,10 +130,12 @@ public final class CdsArchive {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    String prefix = archive.getFileName().toString();
+    String mine = archive.getFileName().toString();
+    // Leftovers of this kind for any jar, JDK or options: an older jar's are only deleted, never adopted.
+    String kind = mine.substring(0, mine.lastIndexOf('-') + 1);
     List<Path> temps = new ArrayList<>();
     try (var files = Files.list(dir)) {
-      files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(TEMP))
+      files.filter(f -> f.getFileName().toString().startsWith(kind) && f.getFileName().toString().endsWith(TEMP))
           .forEach(temps::add);
     } catch (IOException e) {
       return;
@@ -144,7 +146,7 @@ public final class CdsArchive {
         if (Files.getLastModifiedTime(temp).compareTo(stale) > 0) {
           continue;
         }
-        if (!Files.isRegularFile(archive)) {
+        if (temp.getFileName().toString().startsWith(mine) && !Files.isRegularFile(archive)) {
           adopt(temp);
         }
       } catch (IOException e) {

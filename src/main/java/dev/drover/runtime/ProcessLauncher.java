@@ -55,10 +55,20 @@ public final class ProcessLauncher implements WorkerLauncher {
    * {@code .drover/cds/}: the first worker started without one writes it when it exits.
    */
   public static ProcessLauncher sharingClasses(RunLayout layout, List<String> jvmOptions, Consumer<String> log) {
-    String java = ThisJvm.javaBinary();
-    String classpath = ThisJvm.classpath();
-    return new ProcessLauncher(layout, java, classpath, jvmOptions,
-        CdsArchive.in(cdsDir(layout), "worker", java, classpath, jvmOptions, log));
+    return new ProcessLauncher(layout, ThisJvm.javaBinary(), ThisJvm.classpath(), jvmOptions,
+        workerArchive(layout, jvmOptions, log));
+  }
+
+  /**
+   * Takes up, or deletes, worker archives that JVMs of an earlier run wrote as they exited but nobody adopted
+   * (a supervisor that stopped right after its workers). Call only while none of the project's workers runs.
+   */
+  public static void adoptLeftoverArchives(RunLayout layout, List<String> jvmOptions, Consumer<String> log) {
+    workerArchive(layout, jvmOptions, log).adoptLeftovers();
+  }
+
+  private static CdsArchive workerArchive(RunLayout layout, List<String> jvmOptions, Consumer<String> log) {
+    return CdsArchive.in(cdsDir(layout), "worker", ThisJvm.javaBinary(), ThisJvm.classpath(), jvmOptions, log);
   }
 
   /** Where a project's class data archives live: runtime state, per jar and JDK. */

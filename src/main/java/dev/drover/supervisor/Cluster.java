@@ -35,6 +35,8 @@ public final class Cluster {
     this.balancer = new Balancer(config.settings().balancer(),
         (id, reason) -> log.accept("balancer: backend " + id + " failed: " + reason),
         config.settings().projectDir(), layout.accessLog());
+    // This supervisor holds the project's lock and has started no worker yet: what is left is an earlier run's.
+    ProcessLauncher.adoptLeftoverArchives(layout, JvmOptions.orDefault(config.settings().cluster().jvmOptions()), log);
     this.supervisor = new Supervisor(config, reloadFrom,
         settings -> ProcessLauncher.sharingClasses(layout, JvmOptions.orDefault(settings.cluster().jvmOptions()), log),
         new BalancerBackends(balancer), layout, log);
