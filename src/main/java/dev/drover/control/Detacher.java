@@ -53,9 +53,7 @@ public final class Detacher {
     config.warnings().forEach(out::println);
     try (ProjectLock free = ProjectLock.tryAcquire(layout)) {
       if (free == null) {
-        String pid = Files.exists(layout.pidFile()) ? Files.readString(layout.pidFile()).strip() : "?";
-        throw new DroverException("drover is already running for " + layout.projectDir() + " (pid " + pid
-            + "); see drover status, or drover stop first");
+        throw ProjectLock.alreadyRunning(layout);
       }
     }
     Path log = layout.supervisorLog();

@@ -29,12 +29,17 @@ final class ProjectLock implements AutoCloseable {
   static ProjectLock acquire(RunLayout layout) throws IOException {
     ProjectLock lock = tryAcquire(layout);
     if (lock == null) {
-      String pid = Files.exists(layout.pidFile()) ? Files.readString(layout.pidFile()).strip() : "?";
-      throw new DroverException("drover is already running for " + layout.projectDir() + " (pid " + pid
-          + "); see drover status, or drover stop first");
+      throw alreadyRunning(layout);
     }
     Files.writeString(layout.pidFile(), ProcessHandle.current().pid() + "\n");
     return lock;
+  }
+
+  /** The refusal for a project whose supervisor is alive, naming its pid. */
+  static DroverException alreadyRunning(RunLayout layout) throws IOException {
+    String pid = Files.exists(layout.pidFile()) ? Files.readString(layout.pidFile()).strip() : "?";
+    return new DroverException("drover is already running for " + layout.projectDir() + " (pid " + pid
+        + "); see drover status, or drover stop first");
   }
 
   /** The lock if free (stale pid and socket files removed), else null. */
