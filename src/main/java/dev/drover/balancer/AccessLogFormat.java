@@ -15,8 +15,7 @@ enum AccessLogFormat {
   COMBINED {
     @Override
     void append(StringBuilder out, AccessLog.Entry e) {
-      out.append(client(e.client())).append(" - - [").append(CLF_TIME.format(Instant.ofEpochMilli(e.epochMillis())))
-          .append("] \"");
+      out.append(client(e.client())).append(" - - [").append(clfTime(e.epochMillis())).append("] \"");
       quoted(out, e.method());
       out.append(' ');
       quoted(out, e.uri());
@@ -72,6 +71,12 @@ enum AccessLogFormat {
   private static final DateTimeFormatter CLF_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneId.systemDefault());
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+  /** The last second formatted: lines come in time order, so formatting once a second saves a microsecond a line. */
+  private static ClfSecond lastSecond = new ClfSecond(Long.MIN_VALUE, "");
+
+  /** Immutable, so a writer thread that reads a stale one only formats again. */
+  private record ClfSecond(long epochSecond, String text) {
+  }
 
   /** Appends one line, newline included. */
   abstract void append(StringBuilder out, AccessLog.Entry entry);
@@ -84,6 +89,16 @@ enum AccessLogFormat {
       default -> throw new IllegalArgumentException("balancer.access_log_format must be \"combined\" or \"json\", not \""
           + name + "\"");
     };
+  }
+
+  static String clfTime(long epochMillis) {
+    long second = Math.floorDiv(epochMillis, 1000);
+    ClfSecond last = lastSecond;
+    if (last.epochSecond() != second) {
+      last = new ClfSecond(second, CLF_TIME.format(Instant.ofEpochSecond(second)));
+      lastSecond = last;
+    }
+    return last.text();
   }
 
   private static String client(InetSocketAddress address) {

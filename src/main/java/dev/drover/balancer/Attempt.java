@@ -105,7 +105,8 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
       return false;
     }
     connection = c;
-    handler.completed(exchange, new ProxyConnection(c, TARGET_PATH));
+    boolean trustedPort = exchange.getRequestHeaders().contains(Headers.X_FORWARDED_PORT); // untrusted ones are gone
+    handler.completed(exchange, new ProxyConnection(new TrimmedConnection(c, trustedPort), TARGET_PATH));
     return true;
   }
 

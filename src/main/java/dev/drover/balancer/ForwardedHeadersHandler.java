@@ -3,6 +3,7 @@ package dev.drover.balancer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.net.InetSocketAddress;
 
@@ -10,7 +11,8 @@ import java.net.InetSocketAddress;
  * Removes the {@code X-Forwarded-Proto/Host/Port/Server} and {@code Forwarded} headers a client sent unless the
  * client is a trusted proxy, so a backend cannot be told it was reached over https when it was not. The
  * proxy then sets them from this connection. {@code X-Forwarded-For} is kept and the peer appended to it:
- * its last entry is always the address this balancer saw.
+ * its last entry is always the address this balancer saw. {@code X-Forwarded-Host} is the client's {@code Host}
+ * with its port, as nginx sends it, so no {@code X-Forwarded-Port} is needed (see {@link TrimmedConnection}).
  */
 final class ForwardedHeadersHandler implements HttpHandler, Reconfigurable {
   private static final HttpString[] CLAIMS = {
@@ -32,10 +34,17 @@ final class ForwardedHeadersHandler implements HttpHandler, Reconfigurable {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
+    HeaderMap headers = exchange.getRequestHeaders();
     if (!trustedPeer(exchange)) {
-      HeaderMap headers = exchange.getRequestHeaders();
       for (HttpString claim : CLAIMS) {
         headers.remove(claim);
+      }
+    }
+    if (!headers.contains(Headers.X_FORWARDED_HOST)) {
+      // the Host the client sent, port and all, as nginx's $http_host; the proxy would drop the port
+      String host = headers.getFirst(Headers.HOST);
+      if (host != null && !host.isEmpty()) {
+        headers.put(Headers.X_FORWARDED_HOST, host);
       }
     }
     next.handleRequest(exchange);

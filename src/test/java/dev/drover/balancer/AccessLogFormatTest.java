@@ -30,6 +30,17 @@ class AccessLogFormatTest {
   }
 
   @Test
+  void combinedTimeIsFormattedOncePerSecondAndStillRight() {
+    java.time.format.DateTimeFormatter clf = java.time.format.DateTimeFormatter
+        .ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.ENGLISH).withZone(java.time.ZoneId.systemDefault());
+    long t = 1_795_000_000_999L;
+    for (long millis : new long[] {t, t + 1, t + 1000, t - 5000, -1}) {
+      assertThat(AccessLogFormat.clfTime(millis)).isEqualTo(clf.format(java.time.Instant.ofEpochMilli(millis)));
+    }
+    assertThat(AccessLogFormat.clfTime(t + 1)).isSameAs(AccessLogFormat.clfTime(t + 1));
+  }
+
+  @Test
   void onlyTheTwoKnownFormatsAreNamed() {
     assertThat(AccessLogFormat.named("combined")).isEqualTo(AccessLogFormat.COMBINED);
     assertThat(AccessLogFormat.named("json")).isEqualTo(AccessLogFormat.JSON);

@@ -111,8 +111,9 @@ class BalancerTest {
         "Host: shop.example:8443",
         "X-Forwarded-For: 203.0.113.9,127.0.0.1",
         "X-Forwarded-Proto: http",
-        "X-Forwarded-Host: shop.example",
+        "X-Forwarded-Host: shop.example:8443",
         "X-Request-Id: abc-123");
+    assertThat(seen.toLowerCase(java.util.Locale.ROOT)).doesNotContain("x-forwarded-port", "x-forwarded-server");
   }
 
   @Test
@@ -121,11 +122,12 @@ class BalancerTest {
     start(TestSettings.balancer().trustedProxies("127.0.0.0/8").build(), a);
 
     String answer = client.raw("GET /headers HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-Proto: https\r\n"
-        + "X-Forwarded-Host: www.shop.example\r\nConnection: close\r\n\r\n");
+        + "X-Forwarded-Host: www.shop.example\r\nX-Forwarded-Port: 443\r\nConnection: close\r\n\r\n");
 
     String seen = answer.substring(answer.indexOf("\r\n\r\n") + 4);
     assertThat(seen.lines()).contains("X-Forwarded-Proto: https", "X-Forwarded-Host: www.shop.example",
-        "X-Forwarded-For: 127.0.0.1");
+        "X-Forwarded-For: 127.0.0.1", "X-Forwarded-Port: 443");
+    assertThat(seen.toLowerCase(java.util.Locale.ROOT)).doesNotContain("x-forwarded-server");
   }
 
   @Test
