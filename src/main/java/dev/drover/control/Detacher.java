@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +38,8 @@ public final class Detacher {
   private static final Pattern PROGRESS = Pattern.compile("workers ready (\\d+)/\\d+");
   private static final long POLL_MILLIS = 10;
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+  /** How long a supervisor stopped by a failed start may take before it is killed. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private final SettingsLoader loader;
   private final String env;
@@ -49,16 +54,25 @@ public final class Detacher {
   }
 
   public int start() throws IOException, InterruptedException {
-    Config config = loader.load(env);
-    config.warnings().forEach(out::println);
     try (ProjectLock free = ProjectLock.tryAcquire(layout)) {
       if (free == null) {
         throw ProjectLock.alreadyRunning(layout);
       }
     }
     Path log = layout.supervisorLog();
+    Files.createDirectories(log.getParent());
     long offset = Files.exists(log) ? Files.size(log) : 0;
-    Process child = spawn(log);
+    // The supervisor boots while this JVM reads the settings it needs for the progress lines: both take a few
+    // hundred milliseconds of the wait a user sees. Settings that do not load stop the supervisor too.
+    Supervisor child = spawn(log);
+    Config config;
+    try {
+      config = loader.load(env);
+    } catch (RuntimeException e) {
+      stop(child);
+      throw e;
+    }
+    config.warnings().forEach(out::println);
     int total = config.settings().cluster().workers().count(Runtime.getRuntime().availableProcessors());
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     long shown = -1;
@@ -93,8 +107,21 @@ public final class Detacher {
         Thread.sleep(POLL_MILLIS);
       }
     }
-    child.destroy();
+    stop(child);
     throw new DroverException("workers not ready after " + READY_TIMEOUT.toMinutes() + " minutes; stopped (see .drover/logs/)");
+  }
+
+  private static void stop(Supervisor supervisor) throws InterruptedException {
+    ProcessHandle h = supervisor.handle();
+    if (h == null) {
+      return;
+    }
+    h.destroy();
+    try {
+      h.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      h.destroyForcibly();
+    }
   }
 
   /** The complete lines appended since the last call; a partial last line waits in {@code pending}. */
@@ -115,8 +142,15 @@ public final class Detacher {
     return lines;
   }
 
-  private Process spawn(Path log) throws IOException {
-    List<String> command = new ArrayList<>();
+  /**
+   * Starts the supervisor through a shell that puts it in the background and exits at once, so the supervisor
+   * is not this JVM's child. A JVM waits up to 300 ms at exit for a thread blocked in native code, and the
+   * JDK's watcher of a child process is one, blocked in waitpid: a child would add that to every
+   * {@code start -d}. Liveness is then read from the process table, as for any other process.
+   */
+  private Supervisor spawn(Path log) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+        "log=$1; shift; \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!", "drover-start", log.toString()));
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       command.add("/usr/bin/setsid");
     }
@@ -126,12 +160,26 @@ public final class Detacher {
     command.add(ThisJvm.classpath());
     command.add(MAIN);
     command.addAll(List.of("-C", layout.projectDir().toString(), "-e", env, "start"));
-    return new ProcessBuilder(command)
+    Process shell = new ProcessBuilder(command)
         .directory(layout.projectDir().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
+    String said = new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    int code = shell.waitFor();
+    if (code != 0 || !said.matches("\\d+")) {
+      throw new DroverException("cannot start the supervisor: " + (said.isEmpty() ? "/bin/sh exited " + code : said));
+    }
+    long pid = Long.parseLong(said);
+    // already gone when it cannot be looked up: the wait below then reports what its log says
+    return new Supervisor(pid, ProcessHandle.of(pid).orElse(null));
+  }
+
+  /** The started supervisor; {@code handle} is null when it had exited before it could be looked up. */
+  private record Supervisor(long pid, ProcessHandle handle) {
+    boolean isAlive() {
+      return handle != null && handle.isAlive();
+    }
   }
 
   /** The balancer listens only after the supervisor says running; wait for the socket too. */
