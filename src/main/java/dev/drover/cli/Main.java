@@ -23,7 +23,7 @@ public final class Main {
     CommandLine cmd = commandLine(cli);
     cmd.setOut(out);
     cmd.setErr(err);
-    cmd.setExecutionExceptionHandler((e, line, parsed) -> report(e, cli, err));
+    cmd.setExecutionExceptionHandler((e, line, parsed) -> report(e, cli.options.verbose, err));
     cmd.setParameterExceptionHandler((e, args2) -> {
       err.println(e.getMessage());
       CommandLine failed = e.getCommandLine();
@@ -51,15 +51,16 @@ public final class Main {
     return cmd;
   }
 
-  private static int report(Exception e, Cli cli, PrintWriter err) {
+  /** Prints why a command failed, as one line per problem, and returns its exit code. */
+  static int report(Exception e, boolean verbose, PrintWriter err) {
     if (e instanceof ConfigException ce) {
       ce.problems().forEach(err::println);
     } else if (e instanceof DroverException) {
       err.println("drover: " + e.getMessage());
     } else {
-      err.println("drover: internal error: " + e + (cli.options.verbose ? "" : " (run with -v for details)"));
+      err.println("drover: internal error: " + e + (verbose ? "" : " (run with -v for details)"));
     }
-    if (cli.options.verbose) {
+    if (verbose) {
       e.printStackTrace(err);
     }
     return ExitCodes.of(e);

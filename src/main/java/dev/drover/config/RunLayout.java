@@ -13,6 +13,11 @@ public record RunLayout(Path projectDir) {
     return projectDir.resolve(".drover");
   }
 
+  /** Where the class data archives live: runtime state, per jar and JDK. */
+  public Path cdsDir() {
+    return stateDir().resolve("cds");
+  }
+
   public Path runDir() {
     return stateDir().resolve("run");
   }

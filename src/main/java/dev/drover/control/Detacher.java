@@ -27,8 +27,11 @@ import java.util.regex.Pattern;
  * control socket until every worker is ready, or reports why it stopped.
  */
 public final class Detacher {
-  /** The command line's main class; named, not imported, since nothing may depend on the command line. */
-  static final String MAIN = "dev.drover.cli.Main";
+  /**
+   * The supervisor's main class, the command line's lean entry for it; named, not imported, since nothing may
+   * depend on the command line.
+   */
+  static final String MAIN = "dev.drover.cli.Supervise";
   /** The balancer's proxying is the supervisor's only hot path: keep both compilers, use the small collector. */
   private static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC");
   /**
@@ -159,7 +162,7 @@ public final class Detacher {
     command.add("-cp");
     command.add(ThisJvm.classpath());
     command.add(MAIN);
-    command.addAll(List.of("-C", layout.projectDir().toString(), "-e", env, "start"));
+    command.addAll(List.of(layout.projectDir().toString(), env));
     Process shell = new ProcessBuilder(command)
         .directory(layout.projectDir().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

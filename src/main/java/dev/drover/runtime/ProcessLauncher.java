@@ -68,12 +68,7 @@ public final class ProcessLauncher implements WorkerLauncher {
   }
 
   private static CdsArchive workerArchive(RunLayout layout, List<String> jvmOptions, Consumer<String> log) {
-    return CdsArchive.in(cdsDir(layout), "worker", ThisJvm.javaBinary(), ThisJvm.classpath(), jvmOptions, log);
-  }
-
-  /** Where a project's class data archives live: runtime state, per jar and JDK. */
-  public static Path cdsDir(RunLayout layout) {
-    return layout.stateDir().resolve("cds");
+    return CdsArchive.in(layout.cdsDir(), "worker", ThisJvm.javaBinary(), ThisJvm.classpath(), jvmOptions, log);
   }
 
   @Override

@@ -46,11 +46,13 @@ public final class Cluster {
   /**
    * The options for a supervisor JVM about to be started with this JVM's binary and classpath: {@code base}
    * plus class data sharing, the archive written by the first supervisor to exit and taken up by the next
-   * start. Call only while no supervisor of the project runs, since leftovers of one are adopted here.
+   * start. Call only while no supervisor of the project runs, since leftovers of one are adopted here. It runs in
+   * the command's JVM just before the supervisor is spawned, so it must not pull in the worker launcher (and
+   * with it Jackson, 130 ms of class loading in a JVM without an archive).
    */
   public static List<String> supervisorJvmOptions(RunLayout layout, List<String> base, Consumer<String> log) {
     String java = ThisJvm.javaBinary();
-    CdsArchive archive = CdsArchive.in(ProcessLauncher.cdsDir(layout), "supervisor", java, ThisJvm.classpath(), base, log);
+    CdsArchive archive = CdsArchive.in(layout.cdsDir(), "supervisor", java, ThisJvm.classpath(), base, log);
     archive.adoptLeftovers();
     List<String> options = new ArrayList<>(base);
     options.addAll(archive.launch().options());
