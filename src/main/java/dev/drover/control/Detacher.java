@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,11 +64,10 @@ public final class Detacher {
       }
     }
     Path log = layout.supervisorLog();
-    Files.createDirectories(log.getParent());
     long offset = Files.exists(log) ? Files.size(log) : 0;
     // The supervisor boots while this JVM reads the settings it needs for the progress lines: both take a few
     // hundred milliseconds of the wait a user sees. Settings that do not load stop the supervisor too.
-    Supervisor child = spawn(log);
+    Optional<ProcessHandle> child = spawn(log);
     Config config;
     try {
       config = loader.load(env);
@@ -100,10 +100,10 @@ public final class Detacher {
         }
         if (running && portOpen(config)) {
           out.println("workers ready " + total + "/" + total + "  ·  http://" + config.settings().balancer().listen()
-              + "  ·  env " + env + "  ·  pid " + child.pid() + "  ·  logs .drover/logs/");
+              + "  ·  env " + env + "  ·  pid " + child.get().pid() + "  ·  logs .drover/logs/");
           return 0;
         }
-        if (!child.isAlive()) {
+        if (!child.map(ProcessHandle::isAlive).orElse(false)) {
           failure(log, offset).forEach(out::println);
           throw new DroverException("the supervisor stopped before every worker was ready (see .drover/logs/supervisor.log)");
         }
@@ -114,11 +114,11 @@ public final class Detacher {
     throw new DroverException("workers not ready after " + READY_TIMEOUT.toMinutes() + " minutes; stopped (see .drover/logs/)");
   }
 
-  private static void stop(Supervisor supervisor) throws InterruptedException {
-    ProcessHandle h = supervisor.handle();
-    if (h == null) {
+  private static void stop(Optional<ProcessHandle> supervisor) throws InterruptedException {
+    if (supervisor.isEmpty()) {
       return;
     }
+    ProcessHandle h = supervisor.get();
     h.destroy();
     try {
       h.onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -151,7 +151,7 @@ public final class Detacher {
    * JDK's watcher of a child process is one, blocked in waitpid: a child would add that to every
    * {@code start -d}. Liveness is then read from the process table, as for any other process.
    */
-  private Supervisor spawn(Path log) throws IOException, InterruptedException {
+  private Optional<ProcessHandle> spawn(Path log) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
         "log=$1; shift; \"$@\" </dev/null >>\"$log\" 2>&1 & echo $!", "drover-start", log.toString()));
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -173,16 +173,8 @@ public final class Detacher {
     if (code != 0 || !said.matches("\\d+")) {
       throw new DroverException("cannot start the supervisor: " + (said.isEmpty() ? "/bin/sh exited " + code : said));
     }
-    long pid = Long.parseLong(said);
-    // already gone when it cannot be looked up: the wait below then reports what its log says
-    return new Supervisor(pid, ProcessHandle.of(pid).orElse(null));
-  }
-
-  /** The started supervisor; {@code handle} is null when it had exited before it could be looked up. */
-  private record Supervisor(long pid, ProcessHandle handle) {
-    boolean isAlive() {
-      return handle != null && handle.isAlive();
-    }
+    // empty when it is already gone: the wait then reports what its log says
+    return ProcessHandle.of(Long.parseLong(said));
   }
 
   /** The balancer listens only after the supervisor says running; wait for the socket too. */
