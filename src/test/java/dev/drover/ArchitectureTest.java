@@ -21,7 +21,7 @@ class ArchitectureTest {
 
   private static void mayImportOnly(String pkg, String... allowed) {
     String[] others = java.util.Arrays.stream(new String[] {
-        "config", "render", "worker", "runtime", "balancer", "supervisor", "control", "cli"})
+        "config", "wire", "render", "worker", "runtime", "balancer", "supervisor", "control", "cli"})
         .filter(p -> !p.equals(pkg) && !java.util.Arrays.asList(allowed).contains(p))
         .map(p -> "dev.drover." + p + "..")
         .toArray(String[]::new);
@@ -43,8 +43,9 @@ class ArchitectureTest {
   @Test
   void eachPackageImportsOnlyWhatTheDesignAllows() {
     mayImportOnly("render", "config");
-    mayImportOnly("worker", "config");
-    mayImportOnly("runtime", "config");
+    mayImportOnly("wire", "config");
+    mayImportOnly("worker", "config", "wire");
+    mayImportOnly("runtime", "config", "wire");
     mayImportOnly("balancer", "config");
     mayImportOnly("supervisor", "config", "runtime", "balancer", "render");
     mayImportOnly("control", "supervisor", "config");

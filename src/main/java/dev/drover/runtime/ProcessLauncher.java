@@ -1,18 +1,18 @@
 package dev.drover.runtime;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
 import dev.drover.config.Secret;
 import dev.drover.config.ThisJvm;
 import dev.drover.config.WorkerSpec;
+import dev.drover.wire.SecretsLine;
+import dev.drover.wire.WorkerSpecs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,7 +24,6 @@ import java.util.function.Consumer;
  */
 public final class ProcessLauncher implements WorkerLauncher {
   static final String WORKER_MAIN = "dev.drover.worker.WorkerMain";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RunLayout layout;
   private final String javaBinary;
@@ -80,7 +79,7 @@ public final class ProcessLauncher implements WorkerLauncher {
       // the restart of a killed old one), and with a shared file the first to boot would read the second's
       // port. The file goes when its worker does.
       Path specFile = Files.createTempFile(layout.runDir(), "worker-" + spec.id() + "-", ".json");
-      JSON.writeValue(specFile.toFile(), spec);
+      WorkerSpecs.write(specFile, spec);
       CdsArchive.Launch sharing = archive == null ? CdsArchive.Launch.NONE : archive.launch();
       List<String> command = new ArrayList<>();
       command.add(javaBinary);
@@ -131,11 +130,7 @@ public final class ProcessLauncher implements WorkerLauncher {
   }
 
   private static void sendSecrets(OutputStream stdin, Map<String, Secret> secrets) throws IOException {
-    Map<String, String> plain = new LinkedHashMap<>();
-    secrets.forEach((k, v) -> plain.put(k, v.reveal()));
-    byte[] line = JSON.writeValueAsString(Map.of("secrets", plain)).getBytes(StandardCharsets.UTF_8);
-    stdin.write(line);
-    stdin.write('\n');
+    stdin.write((SecretsLine.encode(secrets) + "\n").getBytes(StandardCharsets.UTF_8));
     stdin.flush();
   }
 }

@@ -1,6 +1,7 @@
 package dev.drover.worker;
 
 import dev.drover.config.WorkerSpec;
+import dev.drover.wire.WorkerSpecs;
 import io.undertow.server.HttpHandler;
 import java.io.BufferedReader;
 import java.io.IOException;

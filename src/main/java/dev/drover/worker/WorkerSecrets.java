@@ -1,9 +1,9 @@
 package dev.drover.worker;
 
 import dev.drover.config.Secret;
+import dev.drover.wire.SecretsLine;
 import java.io.IOException;
 import java.util.Collections;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,29 +31,11 @@ final class WorkerSecrets {
    * print part of a secret into the log.
    */
   static WorkerSecrets parse(String line) throws BootException {
-    Map<String, Object> root;
     try {
-      root = PlainJson.object(line);
-    } catch (PlainJson.NotAnObject e) {
-      throw new BootException("the secrets line on standard input is not a JSON object");
+      return new WorkerSecrets(new LinkedHashMap<>(SecretsLine.decode(line)));
     } catch (IOException e) {
-      throw new BootException("the secrets line on standard input is not JSON");
+      throw new BootException(e.getMessage());
     }
-    Object secrets = root.get("secrets");
-    Map<String, Secret> byPath = new LinkedHashMap<>();
-    if (secrets == null) {
-      return new WorkerSecrets(byPath);
-    }
-    if (!(secrets instanceof Map<?, ?> names)) {
-      throw new BootException("\"secrets\" on standard input must be a JSON object of names to strings");
-    }
-    for (Map.Entry<?, ?> e : names.entrySet()) {
-      if (e.getValue() == null || e.getValue() instanceof Map || e.getValue() instanceof List) {
-        throw new BootException("secret " + e.getKey() + " on standard input must be a string");
-      }
-      byPath.put(String.valueOf(e.getKey()), new Secret(String.valueOf(e.getValue())));
-    }
-    return new WorkerSecrets(byPath);
   }
 
   /** By full path ({@code app_settings.db_password}) or by the name under app_settings ({@code db_password}). */

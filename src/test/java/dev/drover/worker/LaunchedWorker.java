@@ -1,6 +1,7 @@
 package dev.drover.worker;
 
 import dev.drover.config.WorkerSpec;
+import dev.drover.wire.WorkerSpecs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.drover.worker;
+package dev.drover.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.drover.worker;
+package dev.drover.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -14,20 +14,20 @@ import java.util.Map;
  * A worker reads two small documents at boot; data binding would load and introspect hundreds of classes
  * for them, a tenth of the worker's start-up CPU.
  */
-final class PlainJson {
+public final class PlainJson {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   private PlainJson() {
   }
 
   /** The document's top-level object; fails when the text is not one JSON object. */
-  static Map<String, Object> object(String text) throws IOException {
+  public static Map<String, Object> object(String text) throws IOException {
     try (JsonParser parser = FACTORY.createParser(text)) {
       return object(parser);
     }
   }
 
-  static Map<String, Object> object(java.io.File file) throws IOException {
+  public static Map<String, Object> object(java.io.File file) throws IOException {
     try (JsonParser parser = FACTORY.createParser(file)) {
       return object(parser);
     }
@@ -45,7 +45,7 @@ final class PlainJson {
   }
 
   /** Valid JSON so far, but the document is an array or a scalar. */
-  static final class NotAnObject extends IOException {
+  public static final class NotAnObject extends IOException {
     NotAnObject() {
       super("not a JSON object");
     }

@@ -1,4 +1,4 @@
-package dev.drover.worker;
+package dev.drover.wire;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
