@@ -35,7 +35,7 @@ public final class ClusterRunner {
     Config config = loader.load(env);
     config.warnings().forEach(out::println);
     try (ProjectLock lock = ProjectLock.acquire(layout)) {
-      Cluster cluster = new Cluster(config, () -> loader.load(env), layout, this::log);
+      Cluster cluster = new Cluster(config, () -> loader.load(env), layout, log::event);
       Supervisor supervisor = cluster.supervisor();
       supervisor.onProgress(line -> {
         out.println(line);

@@ -59,6 +59,10 @@ final class SupervisorLog {
     line("INFO", "supervisor", message);
   }
 
+  void event(dev.drover.supervisor.EventLog.Level level, String message) {
+    line(level.name(), "supervisor", message);
+  }
+
   void line(String level, String who, String message) {
     synchronized (out) {
       out.println(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + level + " " + who + ": " + message);

@@ -27,18 +27,18 @@ public final class Cluster {
   private final Balancer balancer;
   private final Supervisor supervisor;
 
-  public Cluster(Config config, Supplier<Config> reloadFrom, RunLayout layout, Consumer<String> log) {
+  public Cluster(Config config, Supplier<Config> reloadFrom, RunLayout layout, EventLog log) {
     if (!config.settings().cluster().runtime().equals("process")) {
       throw new DroverException("cluster.runtime = \"" + config.settings().cluster().runtime()
           + "\" is not available in this version; only \"process\" runs workers (set it in settings.toml)");
     }
     this.balancer = new Balancer(config.settings().balancer(),
-        (id, reason) -> log.accept("balancer: backend " + id + " failed: " + reason),
+        (id, reason) -> log.warn("balancer: backend " + id + " failed: " + reason),
         config.settings().projectDir(), layout.accessLog());
     // This supervisor holds the project's lock and has started no worker yet: what is left is an earlier run's.
-    ProcessLauncher.adoptLeftoverArchives(layout, JvmOptions.orDefault(config.settings().cluster().jvmOptions()), log);
+    ProcessLauncher.adoptLeftoverArchives(layout, JvmOptions.orDefault(config.settings().cluster().jvmOptions()), log::info);
     this.supervisor = new Supervisor(config, reloadFrom,
-        settings -> ProcessLauncher.sharingClasses(layout, JvmOptions.orDefault(settings.cluster().jvmOptions()), log),
+        settings -> ProcessLauncher.sharingClasses(layout, JvmOptions.orDefault(settings.cluster().jvmOptions()), log::info),
         new BalancerBackends(balancer), layout, log);
     balancer.workerGauges(this::workerGauges);
   }

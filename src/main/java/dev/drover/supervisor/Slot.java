@@ -20,8 +20,21 @@ final class Slot {
   boolean failed;
   boolean bootError;
   final Deque<Long> exitTimes = new ArrayDeque<>();
+  /** Whether a worker was ever spawned here: the next spawn is a restart. */
+  boolean everStarted;
 
   Slot(int id) {
     this.id = id;
+  }
+
+  /** The slot's live workers: current and next, those not yet exited. */
+  java.util.List<Worker> workers() {
+    java.util.List<Worker> live = new java.util.ArrayList<>(2);
+    for (Worker w : new Worker[] {current, next}) {
+      if (w != null && !w.exited()) {
+        live.add(w);
+      }
+    }
+    return live;
   }
 }

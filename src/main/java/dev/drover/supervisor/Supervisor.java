@@ -26,10 +26,13 @@ import java.util.function.Supplier;
 public final class Supervisor {
   private static final long TICK_MILLIS = 100;
 
-  private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Request> inbox = new LinkedBlockingQueue<>();
   private final ExecutorService probes = Executors.newFixedThreadPool(2, daemon("drover-probe"));
   private final Arbiter arbiter;
+  private final EventLog log;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  /** Set once when the loop dies: from then on every request is answered with it at once. */
+  private volatile DroverException died;
 
   /**
    * @param config     the settings the cluster starts with
@@ -39,32 +42,64 @@ public final class Supervisor {
    * @param log        where the supervisor's log lines go
    */
   public Supervisor(Config config, Supplier<Config> reloadFrom, Launchers launchers, Backends backends,
-      RunLayout layout, Consumer<String> log) {
-    this.arbiter = new Arbiter(config, reloadFrom, launchers, backends, layout, log, this::enqueue, this::probe);
+      RunLayout layout, EventLog log) {
+    this(config, reloadFrom, launchers, backends, layout, log, Clock.system(), Runtime.getRuntime().availableProcessors());
   }
 
-  /** Runs the arbiter loop on the calling thread until the cluster has stopped. */
+  /** As above, with the clock and the core count given: for tests of deadlines and sizes. */
+  Supervisor(Config config, Supplier<Config> reloadFrom, Launchers launchers, Backends backends,
+      RunLayout layout, EventLog log, Clock clock, int cores) {
+    this.log = log;
+    this.arbiter = new Arbiter(config, reloadFrom, launchers, backends, layout, log, this::enqueue, this::probe,
+        clock, cores);
+  }
+
+  /**
+   * Runs the arbiter loop on the calling thread until the cluster has stopped. If the loop itself fails (a
+   * launch that throws, a bug), that is terminal: every worker is killed, start and stop complete with the
+   * cause, every request queued or still to come is answered with it, and this returns.
+   */
   public void run() {
-    arbiter.startAll();
     try {
+      arbiter.startAll();
       while (!arbiter.finished()) {
-        long wait = arbiter.anyStarting() ? Arbiter.STARTING_PROBE_MILLIS : TICK_MILLIS;
-        Runnable work = inbox.poll(wait, TimeUnit.MILLISECONDS);
-        while (work != null) {
-          work.run();
-          work = inbox.poll();
+        long wait = arbiter.anyStarting() ? Watchdog.STARTING_PROBE_MILLIS : TICK_MILLIS;
+        Request request = inbox.poll(wait, TimeUnit.MILLISECONDS);
+        while (request != null) {
+          request.work().run();
+          request = inbox.poll();
         }
         arbiter.tick();
       }
+      stopped.complete(null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      arbiter.killAll();
-    } catch (RuntimeException e) {
-      arbiter.killAll();
-      throw e;
+      die(new DroverException("the supervisor was interrupted", e));
+    } catch (RuntimeException | Error e) {
+      die(e instanceof DroverException d ? d : new DroverException("internal error in the supervisor: " + e, e));
     } finally {
       probes.shutdownNow();
-      stopped.complete(null);
+    }
+  }
+
+  private void die(DroverException why) {
+    died = why;
+    log.error("the supervisor cannot go on, stopping every worker: " + why.getMessage());
+    try {
+      arbiter.killAll();
+    } finally {
+      arbiter.started.completeExceptionally(why);
+      stopped.completeExceptionally(why);
+      failQueued();
+    }
+  }
+
+  /** Answers every request still in the inbox with the loop's cause of death. */
+  private void failQueued() {
+    for (Request request = inbox.poll(); request != null; request = inbox.poll()) {
+      if (request.reply() != null) {
+        request.reply().completeExceptionally(died);
+      }
     }
   }
 
@@ -89,7 +124,7 @@ public final class Supervisor {
   /** Re-reads settings; invalid → fails with the ConfigException and changes nothing. */
   public CompletableFuture<ReloadResult> reload(boolean dryRun) {
     CompletableFuture<ReloadResult> reply = new CompletableFuture<>();
-    enqueue(() -> arbiter.reload(dryRun, reply));
+    enqueue(() -> arbiter.reload(dryRun, reply), reply);
     return reply;
   }
 
@@ -99,13 +134,13 @@ public final class Supervisor {
       reply.completeExceptionally(new DroverException("scale takes a worker count from 1 to 1024, got " + workers));
       return reply;
     }
-    enqueue(() -> arbiter.scale(workers, reply));
+    enqueue(() -> arbiter.scale(workers, reply), reply);
     return reply;
   }
 
   /** Graceful stop: stop routing, drain up to the timeout, TERM, KILL stragglers. Completes when all are gone. */
   public CompletableFuture<Void> stop(Duration timeout) {
-    enqueue(() -> arbiter.stop(timeout));
+    enqueue(() -> arbiter.stop(timeout), stopped);
     return stopped;
   }
 
@@ -128,15 +163,26 @@ public final class Supervisor {
       } catch (RuntimeException e) {
         reply.completeExceptionally(e);
       }
-    });
-    if (stopped.isDone()) {
+    }, reply);
+    if (stopped.isDone() && !reply.isDone()) {
       reply.completeExceptionally(new DroverException("the cluster has stopped"));
     }
     return reply;
   }
 
   private void enqueue(Runnable work) {
-    inbox.add(work);
+    enqueue(work, null);
+  }
+
+  /** Queues work for the loop; {@code reply}, if any, is failed instead should the loop be dead or die first. */
+  private void enqueue(Runnable work, CompletableFuture<?> reply) {
+    inbox.add(new Request(work, reply));
+    if (died != null) {
+      failQueued();
+    }
+  }
+
+  private record Request(Runnable work, CompletableFuture<?> reply) {
   }
 
   /** Health checks block on sockets, so they run off the arbiter's thread and report back through the inbox. */

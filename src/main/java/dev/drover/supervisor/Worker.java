@@ -13,6 +13,7 @@ final class Worker {
   long lastAnswerMillis;
   long drainDeadlineMillis;
   boolean terminateSent;
+  boolean killSent;
   boolean probing;
   long lastProbeMillis;
   /** Requests served before it can be recycled (max_requests plus this worker's jitter); 0 = never. */

@@ -98,7 +98,7 @@ class SupervisorTest {
 
   }
 
-  static final class RecordingBackends implements Backends {
+  static class RecordingBackends implements Backends {
     final List<String> events = new CopyOnWriteArrayList<>();
 
     @Override
@@ -139,7 +139,7 @@ class SupervisorTest {
       long pid = 100_000 + launched.size();
       launched.add(pid);
       return new DyingWorker(pid, exitCode);
-    }, new RecordingBackends(), new RunLayout(dir), log::add);
+    }, new RecordingBackends(), new RunLayout(dir), (level, line) -> log.add(line));
   }
 
   @Test
@@ -197,7 +197,7 @@ class SupervisorTest {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }, new RecordingBackends(), new RunLayout(dir), log::add);
+    }, new RecordingBackends(), new RunLayout(dir), (level, line) -> log.add(line));
     Thread loop = new Thread(supervisor::run);
     loop.start();
     try {
@@ -210,6 +210,85 @@ class SupervisorTest {
       supervisor.stop(Duration.ZERO).get(30, TimeUnit.SECONDS);
       loop.join(10_000);
     }
+  }
+
+  @Test
+  void aLaunchThatThrowsFailsTheStartWithItsCauseAndTheLoopEnds() throws Exception {
+    TestProject.in(dir).settings("[default.cluster]\nworkers = 3\n");
+    Config config = new SettingsLoader(dir, Map.of()).load("development");
+    List<String> log = new CopyOnWriteArrayList<>();
+    Supervisor supervisor = new Supervisor(config, () -> config, settings -> (spec, secrets) -> {
+      throw new dev.drover.config.DroverException("cannot write the spec of worker " + spec.id());
+    }, new RecordingBackends(), new RunLayout(dir), (level, line) -> log.add(level + " " + line));
+    Thread loop = new Thread(supervisor::run);
+    loop.start();
+    Throwable failure = catchThrowable(() -> supervisor.started().get(10, TimeUnit.SECONDS));
+    loop.join(10_000);
+
+    assertThat(failure).isInstanceOf(ExecutionException.class).cause()
+        .hasMessage("worker 1 cannot be launched: cannot write the spec of worker 1");
+    assertThat(loop.isAlive()).isFalse();
+    assertThat(log).contains("ERROR worker 1 cannot be launched: cannot write the spec of worker 1");
+    // Every later request is answered at once, not left waiting on a loop that is gone.
+    assertThat(catchThrowable(() -> supervisor.status().get(2, TimeUnit.SECONDS)))
+        .isInstanceOf(ExecutionException.class).cause().hasMessageContaining("stopped");
+  }
+
+  @Test
+  void aLoopThatDiesAnswersEveryRequestWithTheCauseAndKillsItsWorkers() throws Exception {
+    TestProject.in(dir).settings("[default.cluster]\nworkers = 2\n");
+    Config config = new SettingsLoader(dir, Map.of()).load("development");
+    List<FakeWorker> workers = new CopyOnWriteArrayList<>();
+    RecordingBackends broken = new RecordingBackends() {
+      @Override
+      public void admit(String id, URI address) {
+        throw new IllegalStateException("admit broke");
+      }
+    };
+    Supervisor supervisor = new Supervisor(config, () -> config, settings -> (spec, secrets) -> {
+      try {
+        ServingWorker w = new ServingWorker(100_000 + workers.size(), spec.port());
+        workers.add(w);
+        return w;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, broken, new RunLayout(dir), (level, line) -> { });
+    Thread loop = new Thread(supervisor::run);
+    loop.start();
+    Throwable failure = catchThrowable(() -> supervisor.started().get(10, TimeUnit.SECONDS));
+    loop.join(10_000);
+
+    assertThat(failure).cause().hasMessageContaining("internal error in the supervisor")
+        .hasMessageContaining("admit broke");
+    assertThat(loop.isAlive()).isFalse();
+    assertThat(workers).isNotEmpty().allMatch(w -> !w.isAlive());
+    for (CompletableFuture<?> answer : List.of(supervisor.status(), supervisor.reload(false), supervisor.scale(3),
+        supervisor.stop(Duration.ZERO))) {
+      assertThat(catchThrowable(() -> answer.get(2, TimeUnit.SECONDS))).isInstanceOf(ExecutionException.class);
+    }
+  }
+
+  @Test
+  void stopWhileWorkersAreStillStartingEndsPromptlyAndLogsEveryExit() throws Exception {
+    TestProject.in(dir).settings("[default.cluster]\nworkers = 20\n");
+    Config config = new SettingsLoader(dir, Map.of()).load("development");
+    List<Long> launched = new CopyOnWriteArrayList<>();
+    List<String> log = new CopyOnWriteArrayList<>();
+    // Workers that never answer: the start can only end by the stop.
+    Supervisor supervisor = new Supervisor(config, () -> config, settings -> (spec, secrets) -> {
+      launched.add((long) spec.id());
+      return new FakeWorker(100_000 + spec.id()) { };
+    }, new RecordingBackends(), new RunLayout(dir), (level, line) -> log.add(line));
+    Thread loop = new Thread(supervisor::run);
+    loop.start();
+    supervisor.stop(Duration.ZERO).get(10, TimeUnit.SECONDS);
+    loop.join(10_000);
+
+    assertThat(catchThrowable(() -> supervisor.started().get())).cause().hasMessageContaining("stopped before");
+    assertThat(launched.size()).isLessThanOrEqualTo(20);
+    assertThat(log.stream().filter(l -> l.contains(" stopped: ")).count()).isEqualTo(launched.size());
+    assertThat(log.get(log.size() - 1)).isEqualTo("stopped");
   }
 
   @Test
