@@ -47,8 +47,8 @@ class ArchitectureTest {
     mayImportOnly("worker", "config", "wire");
     mayImportOnly("runtime", "config", "wire");
     mayImportOnly("balancer", "config");
-    mayImportOnly("supervisor", "config", "runtime", "balancer", "render");
-    mayImportOnly("control", "supervisor", "config");
+    mayImportOnly("supervisor", "config", "wire", "runtime", "balancer", "render");
+    mayImportOnly("control", "supervisor", "config", "wire");
   }
 
   @Test

@@ -126,6 +126,33 @@ public final class Balancer {
     live.addAll(List.<Reconfigurable>of(forwarded, perIp, sane, limited, rateLimits, chunked, concurrency, this::applyServerOptions));
   }
 
+  /**
+   * Fails, naming the key, when an address the balancer will listen on is taken or cannot be bound, so a
+   * start reports it once and before any worker boots rather than after all of them have.
+   */
+  public void checkAddresses() {
+    checkBindable("balancer.listen", settings.listen());
+    if (adminListen != null) {
+      checkBindable("balancer.admin_listen", adminListen);
+    }
+    if (tls != null && settings.tls().redirectFrom() > 0) {
+      checkBindable("balancer.tls.redirect_from", new HostPort(settings.listen().host(), settings.tls().redirectFrom()));
+    }
+  }
+
+  private static void checkBindable(String key, HostPort at) {
+    if (at.port() == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(at.host(), at.port()));
+    } catch (IOException e) {
+      throw new DroverException(key + " = \"" + at + "\": cannot listen there: " + rootMessage(e)
+          + (e instanceof java.net.BindException ? " (is another drover or server running on it?)" : ""), e);
+    }
+  }
+
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
   public synchronized void start() {
     if (front != null || stopped) {

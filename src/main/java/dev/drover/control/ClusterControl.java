@@ -1,18 +1,22 @@
 package dev.drover.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.drover.config.DroverException;
+import dev.drover.config.Durations;
 import dev.drover.config.RunLayout;
+import dev.drover.supervisor.ClusterSnapshot;
+import dev.drover.supervisor.ReloadPlan;
+import dev.drover.supervisor.Supervisor;
+import dev.drover.supervisor.WorkerSnapshot;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** The command line's operations on a running cluster, each one request on the control socket. */
 public final class ClusterControl {
-  private static final long STOP_WAIT_MILLIS = 60_000;
   private final RunLayout layout;
   private final ControlClient client;
 
@@ -21,49 +25,52 @@ public final class ClusterControl {
     this.client = new ControlClient(layout);
   }
 
-  public JsonNode status() {
+  public ClusterSnapshot status() {
     return client.status();
   }
 
-  public static String json(JsonNode node) throws IOException {
-    return Protocol.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+  /** What {@code status --json} prints: the snapshot the supervisor sent, as the same writer writes it. */
+  public static String json(ClusterSnapshot snapshot) throws IOException {
+    return Protocol.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(snapshot);
   }
 
   /** Stops gracefully and returns once the supervisor process, and so every worker, is gone. */
   public void stop(String timeout, PrintWriter out) throws IOException, InterruptedException {
     Optional<ProcessHandle> supervisor = supervisorProcess();
+    Duration grace = timeout != null ? Durations.parse(timeout) : Duration.ofMillis(client.status().gracefulTimeoutMillis());
     out.println("stopping: draining in-flight requests");
     out.flush();
-    client.stop(timeout);
-    long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
+    client.stop(timeout, grace);
+    // The answer comes as the last worker is reaped; the supervisor's own exit follows within moments.
+    long deadline = System.nanoTime() + ControlClient.QUICK.toNanos();
     while (supervisor.map(ProcessHandle::isAlive).orElse(false)) {
-      if (System.currentTimeMillis() > deadline) {
+      if (System.nanoTime() > deadline) {
         throw new DroverException("the supervisor (pid " + supervisor.get().pid() + ") is still running after stop");
       }
-      Thread.sleep(50);
+      Thread.sleep(10);
     }
     out.println("stopped");
   }
 
   /** Reloads and returns the lines to print: the plan, then the new workers. */
   public List<String> reload(boolean dryRun) {
-    JsonNode result = client.reload(dryRun);
+    Supervisor.ReloadResult result = client.reload(dryRun);
     List<String> lines = new ArrayList<>();
-    JsonNode plan = result.path("plan");
-    describe(lines, "new workers apply", plan.path("rolling"));
-    describe(lines, "balancer applies live", plan.path("live"));
-    describe(lines, "needs a full restart (drover stop && drover start), not applied", plan.path("restart"));
+    ReloadPlan plan = result.plan();
+    describe(lines, "new workers apply", plan.rolling());
+    describe(lines, "balancer applies live", plan.live());
+    describe(lines, "needs a full restart (drover stop && drover start), not applied", plan.restart());
     if (dryRun) {
-      lines.add("dry run: every worker would be replaced by generation " + (result.path("generation").asInt() + 1));
+      lines.add("dry run: every worker would be replaced by generation " + (result.generation() + 1));
       return lines;
     }
     List<String> pids = new ArrayList<>();
-    for (JsonNode w : result.path("workers")) {
-      if (w.path("state").asText().equals("ready")) {
-        pids.add(w.path("id").asText() + ":" + w.path("pid").asText());
+    for (WorkerSnapshot w : result.workers()) {
+      if (w.state().equals("ready")) {
+        pids.add(w.id() + ":" + w.pid());
       }
     }
-    lines.add("reloaded: generation " + result.path("generation").asInt() + ", " + pids.size()
+    lines.add("reloaded: generation " + result.generation() + ", " + pids.size()
         + " workers ready (id:pid " + String.join(" ", pids) + ")");
     return lines;
   }
@@ -74,15 +81,12 @@ public final class ClusterControl {
   }
 
   public String scale(int workers) {
-    JsonNode result = client.scale(workers);
-    return "scaled to " + result.path("desired_workers").asInt() + " workers";
+    return "scaled to " + client.scale(workers).desiredWorkers() + " workers";
   }
 
-  private static void describe(List<String> lines, String what, JsonNode keys) {
-    if (keys.isArray() && !keys.isEmpty()) {
-      List<String> names = new ArrayList<>();
-      keys.forEach(k -> names.add(k.asText()));
-      lines.add(what + ": " + String.join(", ", names));
+  private static void describe(List<String> lines, String what, List<String> keys) {
+    if (!keys.isEmpty()) {
+      lines.add(what + ": " + String.join(", ", keys));
     }
   }
 

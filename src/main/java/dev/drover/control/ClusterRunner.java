@@ -1,19 +1,28 @@
 package dev.drover.control;
 
 import dev.drover.config.Config;
+import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
 import dev.drover.config.SettingsLoader;
 import dev.drover.supervisor.Cluster;
 import dev.drover.supervisor.Supervisor;
+import dev.drover.wire.StartProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Runs a cluster in this JVM until it is stopped: the supervisor's composition root. Holds the project's
- * lock for its whole life, answers on the control socket from the first moment, opens the balancer only
- * once every worker answers, and cleans its pid and socket files on the way out.
+ * lock for its whole life, answers on the control socket from the first moment, checks that the balancer can
+ * listen before any worker boots, opens it only once every worker answers, reports each step of the start
+ * in {@code .drover/run/start.jsonl} for {@code start -d}, and cleans its pid and socket files on the way out.
  */
 public final class ClusterRunner {
   private final SettingsLoader loader;
@@ -21,6 +30,8 @@ public final class ClusterRunner {
   private final RunLayout layout;
   private final PrintWriter out;
   private final SupervisorLog log;
+  /** False once the lock is found taken: the run directory is then another supervisor's. */
+  private boolean mayReport = true;
 
   public ClusterRunner(SettingsLoader loader, String env, PrintWriter out) {
     this.loader = loader;
@@ -32,14 +43,38 @@ public final class ClusterRunner {
 
   /** Starts, serves until stopped by a signal or {@code drover stop}, and returns 0; or throws why it could not start. */
   public int run() throws IOException, InterruptedException {
+    try {
+      return serve();
+    } catch (ConfigException e) {
+      report(StartProgress.failed(e.problems()));
+      throw e;
+    } catch (DroverException e) {
+      report(StartProgress.failed(List.of("drover: " + e.getMessage())));
+      throw e;
+    }
+  }
+
+  private int serve() throws IOException, InterruptedException {
     Config config = loader.load(env);
     config.warnings().forEach(out::println);
-    try (ProjectLock lock = ProjectLock.acquire(layout)) {
+    ProjectLock taken;
+    try {
+      taken = ProjectLock.acquire(layout);
+    } catch (IOException | RuntimeException e) {
+      mayReport = false;
+      throw e;
+    }
+    try (ProjectLock lock = taken) {
+      if (!config.warnings().isEmpty()) {
+        report(StartProgress.warnings(config.warnings()));
+      }
       Cluster cluster = new Cluster(config, () -> loader.load(env), layout, log::event);
+      cluster.checkListenAddresses();
       Supervisor supervisor = cluster.supervisor();
-      supervisor.onProgress(line -> {
-        out.println(line);
+      supervisor.onProgress((ready, total) -> {
+        out.println("workers ready " + ready + "/" + total);
         out.flush();
+        report(StartProgress.progress(ready, total));
       });
       Thread arbiter = new Thread(supervisor::run, "drover-arbiter");
       try (ControlServer control = new ControlServer(layout.controlSocket(), supervisor, cluster::reopenAccessLog)) {
@@ -50,23 +85,37 @@ public final class ClusterRunner {
           cluster.openBalancer();
         } catch (ExecutionException | RuntimeException e) {
           Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-          supervisor.stop(java.time.Duration.ZERO);
+          supervisor.stop(Duration.ZERO);
           arbiter.join();
           cluster.closeBalancer();
           throw cause instanceof DroverException d ? d : new DroverException(cause.getMessage(), cause);
         }
-        int workers = config.settings().cluster().workers().count(Runtime.getRuntime().availableProcessors());
-        out.println("workers ready " + workers + "/" + workers + "  ·  http://" + config.settings().balancer().listen() + "  ·  env " + env + "  ·  pid " + ProcessHandle.current().pid());
+        int workers = supervisor.status().join().desiredWorkers();
+        String listen = config.settings().balancer().listen().toString();
+        long pid = ProcessHandle.current().pid();
+        out.println("workers ready " + workers + "/" + workers + "  ·  http://" + listen + "  ·  env " + env + "  ·  pid " + pid);
         out.flush();
+        report(StartProgress.listening(workers, listen, pid));
         arbiter.join();
         cluster.closeBalancer();
-        log("supervisor exits");
+        log.info("supervisor exits");
       }
     }
     return 0;
   }
 
-  private void log(String line) {
-    log.info(line);
+  /** Appends a start event for a waiting {@code start -d}; the start itself never fails for want of it. */
+  private void report(StartProgress event) {
+    if (!mayReport) {
+      return;
+    }
+    Path file = StartProgress.file(layout.runDir());
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, event.encode() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      log.event(dev.drover.supervisor.EventLog.Level.WARN, "cannot write " + file + ": " + e.getMessage());
+    }
   }
 }

@@ -1,11 +1,12 @@
 package dev.drover.control;
 
-import dev.drover.config.Config;
+import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
 import dev.drover.config.SettingsLoader;
 import dev.drover.config.ThisJvm;
 import dev.drover.supervisor.Cluster;
+import dev.drover.wire.StartProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -19,8 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code drover start -d}: runs the supervisor as a new session (setsid), so closing the terminal neither
@@ -35,11 +34,6 @@ public final class Detacher {
   static final String MAIN = "dev.drover.cli.Supervise";
   /** The balancer's proxying is the supervisor's only hot path: keep both compilers, use the small collector. */
   private static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC");
-  /**
-   * The supervisor's progress lines: "workers ready 3/5" while starting, the same with the address once
-   * the balancer listens.
-   */
-  private static final Pattern PROGRESS = Pattern.compile("workers ready (\\d+)/\\d+");
   private static final long POLL_MILLIS = 10;
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   /** How long a supervisor stopped by a failed start may take before it is killed. */
@@ -65,53 +59,88 @@ public final class Detacher {
     }
     Path log = layout.supervisorLog();
     long offset = Files.exists(log) ? Files.size(log) : 0;
-    // The supervisor boots while this JVM reads the settings it needs for the progress lines: both take a few
-    // hundred milliseconds of the wait a user sees. Settings that do not load stop the supervisor too.
+    Path events = StartProgress.file(layout.runDir());
+    Files.deleteIfExists(events);
+    // The supervisor loads and checks the settings itself and reports every step of its start, warnings and
+    // problems included, as structured events: this JVM reads no settings, so it costs the wait nothing.
     Optional<ProcessHandle> child = spawn(log);
-    Config config;
+    Thread abort = new Thread(() -> abandon(child), "drover-start-abort");
+    Runtime.getRuntime().addShutdownHook(abort);
+    boolean done = false;
     try {
-      config = loader.load(env);
-    } catch (RuntimeException e) {
-      stop(child);
-      throw e;
+      int code = await(child, events, log, offset);
+      done = true;
+      return code;
+    } finally {
+      if (done) {
+        Runtime.getRuntime().removeShutdownHook(abort);
+      }
     }
-    config.warnings().forEach(out::println);
-    int total = config.settings().cluster().workers().count(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Follows the start's events until the balancer listens, the start fails or the supervisor is gone. */
+  private int await(Optional<ProcessHandle> child, Path events, Path log, long offset)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    long shown = -1;
-    // The supervisor prints its progress to its log; reading that is far cheaper than asking it over the
-    // control socket, and this wait is the whole of what a user sees of start -d.
-    try (RandomAccessFile reader = new RandomAccessFile(log.toFile(), "r")) {
-      reader.seek(offset);
-      StringBuilder pending = new StringBuilder();
-      boolean running = false;
-      while (System.nanoTime() < deadline) {
-        for (String line : newLines(reader, pending)) {
-          Matcher progress = PROGRESS.matcher(line);
-          if (progress.lookingAt()) {
-            long ready = Long.parseLong(progress.group(1));
-            running |= line.length() > progress.end();
-            if (ready != shown) {
-              out.println("workers ready " + ready + "/" + total);
+    int shown = -1;
+    long read = 0;
+    StringBuilder pending = new StringBuilder();
+    while (System.nanoTime() < deadline) {
+      for (String line : newLines(events, read, pending)) {
+        read += line.getBytes(StandardCharsets.UTF_8).length + 1;
+        StartProgress event = StartProgress.decode(line);
+        switch (event.event()) {
+          case StartProgress.WARNINGS -> event.problems().forEach(out::println);
+          case StartProgress.PROGRESS -> {
+            if (event.ready() != shown) {
+              out.println("workers ready " + event.ready() + "/" + event.total());
               out.flush();
-              shown = ready;
+              shown = event.ready();
             }
           }
+          case StartProgress.LISTENING -> {
+            out.println("workers ready " + event.total() + "/" + event.total() + "  ·  http://" + event.listen()
+                + "  ·  env " + env + "  ·  pid " + event.pid() + "  ·  logs .drover/logs/");
+            return 0;
+          }
+          case StartProgress.FAILED -> {
+            waitGone(child);
+            throw new ConfigException(event.problems());
+          }
+          default -> { }
         }
-        if (running && portOpen(config)) {
-          out.println("workers ready " + total + "/" + total + "  ·  http://" + config.settings().balancer().listen()
-              + "  ·  env " + env + "  ·  pid " + child.get().pid() + "  ·  logs .drover/logs/");
-          return 0;
-        }
-        if (!child.map(ProcessHandle::isAlive).orElse(false)) {
-          failure(log, offset).forEach(out::println);
-          throw new DroverException("the supervisor stopped before every worker was ready (see .drover/logs/supervisor.log)");
-        }
-        Thread.sleep(POLL_MILLIS);
       }
+      if (!child.map(ProcessHandle::isAlive).orElse(false) && Files.size(events) <= read) {
+        failure(log, offset).forEach(out::println);
+        throw new DroverException("the supervisor stopped before every worker was ready (see .drover/logs/supervisor.log)");
+      }
+      Thread.sleep(POLL_MILLIS);
     }
     stop(child);
     throw new DroverException("workers not ready after " + READY_TIMEOUT.toMinutes() + " minutes; stopped (see .drover/logs/)");
+  }
+
+  /** Ctrl+C (or a kill) of this command while it waits: the start is abandoned, the supervisor stopped. */
+  private void abandon(Optional<ProcessHandle> child) {
+    if (child.map(ProcessHandle::isAlive).orElse(false)) {
+      System.err.println("drover: start interrupted; stopping the supervisor (pid " + child.get().pid() + ")");
+      try {
+        stop(child);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A supervisor that reported its failure exits right after; the project is free once it has. */
+  private static void waitGone(Optional<ProcessHandle> child) throws InterruptedException {
+    if (child.isPresent()) {
+      try {
+        child.get().onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        stop(child);
+      }
+    }
   }
 
   private static void stop(Optional<ProcessHandle> supervisor) throws InterruptedException {
@@ -127,15 +156,22 @@ public final class Detacher {
     }
   }
 
-  /** The complete lines appended since the last call; a partial last line waits in {@code pending}. */
-  private static List<String> newLines(RandomAccessFile reader, StringBuilder pending) throws IOException {
-    long available = reader.length() - reader.getFilePointer();
-    if (available <= 0) {
+  /** The complete lines of {@code file} after byte {@code from}; a partial last line is left for the next call. */
+  private static List<String> newLines(Path file, long from, StringBuilder pending) throws IOException {
+    pending.setLength(0);
+    if (!Files.exists(file)) {
       return List.of();
     }
-    byte[] bytes = new byte[(int) Math.min(available, 1 << 20)];
-    reader.readFully(bytes);
-    pending.append(new String(bytes, StandardCharsets.UTF_8));
+    try (RandomAccessFile reader = new RandomAccessFile(file.toFile(), "r")) {
+      long available = reader.length() - from;
+      if (available <= 0) {
+        return List.of();
+      }
+      byte[] bytes = new byte[(int) Math.min(available, 1 << 20)];
+      reader.seek(from);
+      reader.readFully(bytes);
+      pending.append(new String(bytes, StandardCharsets.UTF_8));
+    }
     List<String> lines = new ArrayList<>();
     int newline;
     while ((newline = pending.indexOf("\n")) >= 0) {
@@ -175,18 +211,6 @@ public final class Detacher {
     }
     // empty when it is already gone: the wait then reports what its log says
     return ProcessHandle.of(Long.parseLong(said));
-  }
-
-  /** The balancer listens only after the supervisor says running; wait for the socket too. */
-  private static boolean portOpen(Config config) {
-    var listen = config.settings().balancer().listen();
-    String host = listen.host().equals("0.0.0.0") ? "127.0.0.1" : listen.host().equals("::") ? "::1" : listen.host();
-    try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new java.net.InetSocketAddress(host, listen.port()), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** What the supervisor said since it was spawned: its "drover:" error lines, else its last lines. */

@@ -1,6 +1,7 @@
 package dev.drover.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.drover.supervisor.ClusterSnapshot;
+import dev.drover.supervisor.WorkerSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,22 +13,18 @@ public final class StatusView {
   private StatusView() {
   }
 
-  public static String render(JsonNode s) {
+  public static String render(ClusterSnapshot s) {
     StringBuilder out = new StringBuilder();
-    long ready = 0;
-    for (JsonNode w : s.path("workers")) {
-      ready += w.path("state").asText().equals("ready") ? 1 : 0;
-    }
     out.append(String.format("drover %s  ·  env %s  ·  http://%s  ·  pid %d  ·  up %s  ·  generation %d  ·  ready %d/%d%n",
-        s.path("state").asText(), s.path("env").asText(), s.path("listen").asText(), s.path("pid").asLong(),
-        duration(s.path("uptime_seconds").asLong()), s.path("generation").asInt(), ready, s.path("desired_workers").asInt()));
+        s.state(), s.env(), s.listen(), s.pid(), duration(s.uptimeSeconds()), s.generation(), s.ready(),
+        s.desiredWorkers()));
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
-    for (JsonNode w : s.path("workers")) {
+    for (WorkerSnapshot w : s.workers()) {
       rows.add(new String[] {
-          w.path("id").asText(), dash(w.path("pid").asLong()), dash(w.path("port").asLong()), w.path("state").asText(),
-          duration(w.path("uptime_seconds").asLong()), w.path("restarts").asText(), w.path("requests").asText(),
-          w.path("in_flight").asText(), megabytes(w.path("rss_bytes").asLong()), w.path("last_exit").asText()});
+          Integer.toString(w.id()), dash(w.pid()), dash(w.port()), w.state(), duration(w.uptimeSeconds()),
+          Integer.toString(w.restarts()), Long.toString(w.requests()), Integer.toString(w.inFlight()),
+          megabytes(w.rssBytes()), w.lastExit()});
     }
     int[] width = new int[HEADER.length];
     for (String[] r : rows) {

@@ -30,7 +30,7 @@ final class Arbiter {
   static final int SPAWNS_PER_TICK = 8;
 
   final CompletableFuture<Void> started = new CompletableFuture<>();
-  Consumer<String> progress = s -> { };
+  Supervisor.Progress progress = (ready, total) -> { };
 
   private final Supplier<Config> reloadFrom;
   private final Supervisor.Launchers launchers;
@@ -205,8 +205,8 @@ final class Arbiter {
     }
     log.info(w + " ready in " + (clock.millis() - w.startedAtMillis) + " ms");
     if (!started.isDone()) {
-      long ready = slots.values().stream().filter(s -> s.current != null && s.current.state == WorkerState.READY).count();
-      progress.accept("workers ready " + ready + "/" + desired);
+      int ready = (int) slots.values().stream().filter(s -> s.current != null && s.current.state == WorkerState.READY).count();
+      progress.workersReady(ready, desired);
       if (ready == desired) {
         state = ClusterState.RUNNING;
         started.complete(null);
@@ -391,7 +391,8 @@ final class Arbiter {
       rows.add(row(null, w, now));
     }
     return new ClusterSnapshot(state.toString(), config.env(), settings().balancer().listen().toString(),
-        ProcessHandle.current().pid(), (now - startedAtMillis) / 1000, generation, desired, rows);
+        ProcessHandle.current().pid(), (now - startedAtMillis) / 1000, generation, desired,
+        settings().cluster().gracefulTimeout().toMillis(), rows);
   }
 
   private WorkerSnapshot row(Slot slot, Worker w, long now) {

@@ -74,6 +74,11 @@ public final class Cluster {
     }
   }
 
+  /** Fails, naming the key, when the balancer could not listen where the settings say. */
+  public void checkListenAddresses() {
+    balancer.checkAddresses();
+  }
+
   public Supervisor supervisor() {
     return supervisor;
   }

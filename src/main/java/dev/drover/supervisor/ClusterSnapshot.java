@@ -11,6 +11,7 @@ public record ClusterSnapshot(
     long uptimeSeconds,
     int generation,
     int desiredWorkers,
+    long gracefulTimeoutMillis,
     List<WorkerSnapshot> workers) {
 
   public long ready() {

@@ -1,5 +1,6 @@
 package dev.drover.supervisor;
 
+import dev.drover.wire.WorkerExit;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -8,8 +9,8 @@ import java.nio.file.Path;
 /** Words for why a worker exited, including the boot error line it wrote to its log. */
 final class ExitReasons {
   /** The worker's exit code for an app that cannot boot (gunicorn's WORKER_BOOT_ERROR idea). */
-  static final int BOOT_ERROR = 3;
-  private static final String BOOT_PREFIX = "boot error:";
+  static final int BOOT_ERROR = WorkerExit.BOOT_ERROR;
+  private static final String BOOT_PREFIX = WorkerExit.BOOT_ERROR_PREFIX;
 
   private ExitReasons() {
   }

@@ -112,9 +112,15 @@ public final class Supervisor {
     return stopped;
   }
 
-  /** Called with "workers ready 3/5" lines while the cluster comes up. */
-  public void onProgress(Consumer<String> listener) {
+  /** Told how many workers are ready of how many while the cluster comes up. */
+  public void onProgress(Progress listener) {
     arbiter.progress = listener;
+  }
+
+  /** Start-up progress: {@code ready} of {@code total} workers answer. */
+  @FunctionalInterface
+  public interface Progress {
+    void workersReady(int ready, int total);
   }
 
   public CompletableFuture<ClusterSnapshot> status() {

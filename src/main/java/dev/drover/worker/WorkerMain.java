@@ -1,6 +1,7 @@
 package dev.drover.worker;
 
 import dev.drover.config.WorkerSpec;
+import dev.drover.wire.WorkerExit;
 import dev.drover.wire.WorkerSpecs;
 import io.undertow.server.HttpHandler;
 import java.io.BufferedReader;
@@ -22,9 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class WorkerMain {
   /** The worker cannot start and a restart would fail the same way: do not restart it. */
-  public static final int BOOT_ERROR = 3;
+  public static final int BOOT_ERROR = WorkerExit.BOOT_ERROR;
   /** Exit code when a stop did not finish within its deadline and the process was halted. */
-  static final int STOP_HUNG = 1;
+  static final int STOP_HUNG = WorkerExit.STOP_HUNG;
   /** How long an orphaned worker lets requests in flight finish before it halts. */
   static final long ORPHAN_GRACE_MILLIS = 1_000;
 
@@ -159,7 +160,7 @@ public final class WorkerMain {
 
   private void bootError(String message, Throwable cause) {
     synchronized (out) {
-      out.println("boot error: " + message);
+      out.println(WorkerExit.bootErrorLine(message));
       if (cause != null) {
         cause.printStackTrace(out);
       }
