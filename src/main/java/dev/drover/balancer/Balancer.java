@@ -83,6 +83,25 @@ public final class Balancer {
   }
 
   /**
+   * Checks what the balancer would refuse at start, opening nothing: the strategy, trusted proxies, the admin
+   * address, the access log format, and the TLS certificate and key (read and matched). Each message starts
+   * with the key it is about.
+   */
+  public static void check(BalancerSettings settings, Path projectDir) {
+    try {
+      Strategy.named(settings.strategy());
+      TrustedProxies.parse(settings.trustedProxies());
+      MetricsEndpoint.address(settings.adminListen());
+      AccessLogFormat.named(settings.accessLogFormat());
+      if (settings.tls().enabled()) {
+        ServerTls.load(projectDir, settings.tls());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  /**
    * @param projectDir where relative paths in the settings ({@code balancer.tls.cert}, {@code balancer.tls.key})
    *     start
    * @param accessLog the access log file, opened on {@link #start}; null for none

@@ -33,19 +33,10 @@ final class MetricsEndpoint implements HttpHandler {
    * port ({@link Balancer#adminAddress()} tells which). The message of the exception names the key.
    */
   static HostPort address(String adminListen) {
-    String text = adminListen == null ? "" : adminListen.trim();
-    if (text.isEmpty()) {
-      return null;
-    }
-    int colon = text.lastIndexOf(':');
-    boolean anyPort = colon > 0 && text.substring(colon + 1).equals("0");
     try {
-      // HostPort refuses port 0 as a setting; here it is allowed, so the host is checked with a stand-in port
-      HostPort parsed = HostPort.parse(anyPort ? text.substring(0, colon) + ":1" : text);
-      return anyPort ? new HostPort(parsed.host(), 0) : parsed;
+      return HostPort.parseOptional(adminListen);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("balancer.admin_listen must be empty (off) or host:port such as"
-          + " \"127.0.0.1:9100\" with a port from 1 to 65535, got \"" + adminListen + "\"");
+      throw new IllegalArgumentException("balancer.admin_listen must be " + e.getMessage() + ", got \"" + adminListen + "\"");
     }
   }
 

@@ -36,4 +36,11 @@ final class Cli {
     config.warnings().forEach(err::println);
     return config;
   }
+
+  /** Loads the active environment to run it on this machine (see {@link SettingsLoader#loadToRun}). */
+  Config loadToRun() {
+    Config config = loader().loadToRun(env());
+    config.warnings().forEach(err::println);
+    return config;
+  }
 }

@@ -2,7 +2,10 @@ package dev.drover.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.drover.balancer.Balancer;
 import dev.drover.config.Config;
+import dev.drover.config.ConfigException;
+import dev.drover.config.Entry;
 import dev.drover.config.ConfigDiff;
 import dev.drover.config.ConfigReport;
 import java.util.concurrent.Callable;
@@ -77,10 +80,22 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Config config = cli.load();
+      Config config = cli.loadToRun();
+      try {
+        Balancer.check(config.settings().balancer(), cli.options.projectDir());
+      } catch (ConfigException e) {
+        throw new ConfigException(e.problems().stream().map(p -> located(config, p)).toList());
+      }
       cli.out.println("settings are valid (environment " + config.env() + ", " + cli.options.projectDir() + ")");
       return ExitCodes.OK;
     }
+  }
+
+  /** Puts the file and line of the key a problem starts with in front of it, as the settings' own problems have. */
+  static String located(Config config, String problem) {
+    int end = problem.indexOf(':');
+    Entry entry = end > 0 ? config.entries().get(problem.substring(0, end)) : null;
+    return entry != null && entry.origin().isFile() ? entry.origin() + " " + problem : problem;
   }
 
   @Command(name = "diff", mixinStandardHelpOptions = true,

@@ -39,7 +39,9 @@ final class InitCommand implements Callable<Integer> {
     cli.out.println("created " + dir + " (template " + template + "): "
         + String.join(", ", result.written().stream().map(Path::toString).toList()));
     result.kept().forEach(p -> cli.out.println("kept existing " + p + " (never overwritten)"));
-    cli.out.println("next: cd " + dir + " && drover start");
+    // The java template's app is source until it is built: start would refuse its missing class.
+    String build = template.equals("java") ? "mvn -q package && " : "";
+    cli.out.println("next: cd " + dir + " && " + build + "drover start");
     return ExitCodes.OK;
   }
 }

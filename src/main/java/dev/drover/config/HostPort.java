@@ -32,6 +32,26 @@ public record HostPort(String host, int port) {
     return new HostPort(host, port);
   }
 
+  /**
+   * Parses an optional listen address: null when empty (off), else host:port where port 0 takes a free port.
+   * The message of the exception is fit to follow "must be".
+   */
+  public static HostPort parseOptional(String text) {
+    String t = text == null ? "" : text.trim();
+    if (t.isEmpty()) {
+      return null;
+    }
+    int colon = t.lastIndexOf(':');
+    boolean anyPort = colon > 0 && t.substring(colon + 1).equals("0");
+    try {
+      // parse refuses port 0 as a setting; here it is allowed, so the host is checked with a stand-in port
+      HostPort parsed = parse(anyPort ? t.substring(0, colon) + ":1" : t);
+      return anyPort ? new HostPort(parsed.host(), 0) : parsed;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("empty (off) or host:port such as \"127.0.0.1:9100\" with a port from 0 to 65535");
+    }
+  }
+
   @Override
   public String toString() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;

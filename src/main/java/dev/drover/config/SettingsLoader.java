@@ -50,8 +50,24 @@ public final class SettingsLoader {
     return projectDir;
   }
 
-  /** Loads one environment, or throws a {@link ConfigException} listing every problem found. */
+  /**
+   * Loads one environment, or throws a {@link ConfigException} listing every problem found. Checks types and
+   * ranges only: the settings may be meant for another machine (a front generated for a server).
+   */
   public Config load(String env) {
+    return load(env, false);
+  }
+
+  /**
+   * Loads one environment to run it here: {@link #load(String)} plus what only this machine can tell (files
+   * exist, hosts resolve, the app's class is on its classpath, worker ports fit). What {@code start},
+   * {@code reload} and {@code config check} use, so the check owns every check a start makes.
+   */
+  public Config loadToRun(String env) {
+    return load(env, true);
+  }
+
+  private Config load(String env, boolean onThisMachine) {
     Path settingsPath = projectDir.resolve(SETTINGS_FILE);
     if (!Files.isRegularFile(settingsPath)) {
       throw new ConfigException(SETTINGS_FILE + " not found in " + projectDir.toAbsolutePath().normalize()
@@ -80,6 +96,10 @@ public final class SettingsLoader {
     }
     applyEnvironment(entries, problems);
     problems.throwIfAny();
+    if (onThisMachine) {
+      Checks.run(entries, projectDir, Runtime.getRuntime().availableProcessors(), problems);
+      problems.throwIfAny();
+    }
     return new Config(env, entries, SettingsBuilder.build(env, projectDir, entries), List.copyOf(warnings));
   }
 

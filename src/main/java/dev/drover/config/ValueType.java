@@ -78,11 +78,51 @@ public interface ValueType {
 
   ValueType HOST_PORT = new Parsed("host:port such as \"127.0.0.1:8000\"", HostPort::parse);
 
-  ValueType WORKERS = new Parsed("\"auto\" or a positive integer", Workers::parse) {
+  /** An optional listen address kept as its text: empty (off), or host:port where port 0 takes a free port. */
+  ValueType OPTIONAL_LISTEN = new Parsed("empty (off) or host:port such as \"127.0.0.1:9100\"", text -> {
+    HostPort.parseOptional(text);
+    return text.trim();
+  });
+
+  /** Literal IP addresses and networks; names are refused, since resolving them would trust DNS. */
+  ValueType CIDR_LIST = new ValueType() {
     @Override
     public Object fromToml(Object raw) {
-      if (raw instanceof Long n && n > 0 && n <= 1024) {
-        return new Workers(n.intValue());
+      return checked(STRING_LIST.fromToml(raw));
+    }
+
+    @Override
+    public Object fromText(String text) {
+      return checked(STRING_LIST.fromText(text));
+    }
+
+    private Object checked(Object list) {
+      for (Object entry : (List<?>) list) {
+        try {
+          Cidr.parse((String) entry);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("a list of IP addresses or CIDRs; \"" + entry + "\" is not " + e.getMessage());
+        }
+      }
+      return list;
+    }
+
+    @Override
+    public String toToml(Object value) {
+      return STRING_LIST.toToml(value);
+    }
+
+    @Override
+    public Object toJson(Object value) {
+      return value;
+    }
+  };
+
+  ValueType WORKERS = new Parsed("\"auto\" or an integer from 1 to " + Workers.MAX, Workers::parse) {
+    @Override
+    public Object fromToml(Object raw) {
+      if (raw instanceof Long n) {
+        return Workers.parse(n.toString());
       }
       return super.fromToml(raw);
     }

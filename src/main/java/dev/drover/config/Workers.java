@@ -4,7 +4,10 @@ package dev.drover.config;
 public record Workers(int fixed) {
   public static final Workers AUTO = new Workers(0);
 
-  /** Parses "auto" or a positive count; the message of the exception is fit to follow "must be". */
+  /** The most workers one supervisor runs; sanity limits against the machine apply below it. */
+  public static final int MAX = 1024;
+
+  /** Parses "auto" or a count from 1 to {@link #MAX}; the message of the exception is fit to follow "must be". */
   public static Workers parse(String text) {
     String t = text.trim();
     if (t.equals("auto")) {
@@ -12,13 +15,13 @@ public record Workers(int fixed) {
     }
     try {
       int n = Integer.parseInt(t);
-      if (n > 0) {
+      if (n > 0 && n <= MAX) {
         return new Workers(n);
       }
     } catch (NumberFormatException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("\"auto\" or a positive integer");
+    throw new IllegalArgumentException("\"auto\" or an integer from 1 to " + MAX);
   }
 
   public boolean isAuto() {

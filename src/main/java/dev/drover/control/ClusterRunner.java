@@ -55,7 +55,7 @@ public final class ClusterRunner {
   }
 
   private int serve() throws IOException, InterruptedException {
-    Config config = loader.load(env);
+    Config config = loader.loadToRun(env);
     config.warnings().forEach(out::println);
     ProjectLock taken;
     try {
@@ -68,7 +68,7 @@ public final class ClusterRunner {
       if (!config.warnings().isEmpty()) {
         report(StartProgress.warnings(config.warnings()));
       }
-      Cluster cluster = new Cluster(config, () -> loader.load(env), layout, log::event);
+      Cluster cluster = new Cluster(config, () -> loader.loadToRun(env), layout, log::event);
       cluster.checkListenAddresses();
       Supervisor supervisor = cluster.supervisor();
       supervisor.onProgress((ready, total) -> {

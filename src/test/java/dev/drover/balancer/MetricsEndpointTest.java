@@ -230,7 +230,7 @@ class MetricsEndpointTest {
           .as(bad)
           .isInstanceOf(ConfigException.class)
           .hasMessage("balancer.admin_listen must be empty (off) or host:port such as \"127.0.0.1:9100\""
-              + " with a port from 1 to 65535, got \"" + bad + "\"");
+              + " with a port from 0 to 65535, got \"" + bad + "\"");
     }
     assertThat(MetricsEndpoint.address("  ")).isNull();
     assertThat(MetricsEndpoint.address("[::1]:9100").host()).isEqualTo("::1");

@@ -39,7 +39,7 @@ class SettingsLayersTest {
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).satisfiesExactly(
             p -> assertThat(p).startsWith("t.toml:2:1 [default] unknown key 'workers'"),
-            p -> assertThat(p).startsWith("t.toml:4 [default.cluster].workers must be \"auto\" or a positive integer")));
+            p -> assertThat(p).startsWith("t.toml:4 [default.cluster].workers must be \"auto\" or an integer from 1 to 1024")));
   }
 
   @Test

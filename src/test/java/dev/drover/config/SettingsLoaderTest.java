@@ -123,7 +123,7 @@ class SettingsLoaderTest {
         """);
     assertThat(problems("development", Map.of()).problems()).containsExactly(
         "settings.toml:2 [default.cluster].timeout must be a duration such as \"500ms\", \"30s\" or \"2m\", got 30",
-        "settings.toml:3 [default.cluster].workers must be \"auto\" or a positive integer, got \"many\"",
+        "settings.toml:3 [default.cluster].workers must be \"auto\" or an integer from 1 to 1024, got \"many\"",
         "settings.toml:5 [default.balancer].max_body must be a size such as \"512KB\" or \"10MB\", got \"huge\"",
         "settings.toml:6 [default.balancer].listen must be host:port such as \"127.0.0.1:8000\", got \"nowhere\"",
         "settings.toml:7 [default.balancer].strategy must be one of round_robin, least_connections, got \"random\"",
@@ -158,7 +158,7 @@ class SettingsLoaderTest {
     assertThat(problems("development", Map.of("DROVER_CLUSTER__WORKERS", "many",
         "DROVER_BALANCER__LISEN", "x")).problems()).containsExactly(
         "environment variable DROVER_BALANCER__LISEN matches no setting (did you mean DROVER_BALANCER__LISTEN?)",
-        "environment variable DROVER_CLUSTER__WORKERS: cluster.workers must be \"auto\" or a positive integer, got \"many\"");
+        "environment variable DROVER_CLUSTER__WORKERS: cluster.workers must be \"auto\" or an integer from 1 to 1024, got \"many\"");
   }
 
   @Test

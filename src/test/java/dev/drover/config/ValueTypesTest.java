@@ -53,7 +53,7 @@ class ValueTypesTest {
   void workersAutoIsCoresTimesTwoPlusOne() {
     assertThat(Workers.parse("auto").count(2)).isEqualTo(5);
     assertThat(Workers.parse("3").count(2)).isEqualTo(3);
-    assertThatThrownBy(() -> Workers.parse("0")).hasMessage("\"auto\" or a positive integer");
+    assertThatThrownBy(() -> Workers.parse("0")).hasMessage("\"auto\" or an integer from 1 to 1024");
   }
 
   @Test
