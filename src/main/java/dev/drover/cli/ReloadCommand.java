@@ -16,13 +16,16 @@ final class ReloadCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Validate and print the plan only.")
   boolean dryRun;
 
+  @Option(names = "--force", description = "Apply even a worker count beyond what this machine's memory and cores can carry.")
+  boolean force;
+
   ReloadCommand(Cli cli) {
     this.cli = cli;
   }
 
   @Override
   public Integer call() {
-    new ClusterControl(new RunLayout(cli.options.projectDir())).reload(dryRun).forEach(cli.out::println);
+    new ClusterControl(new RunLayout(cli.options.projectDir())).reload(dryRun, force).forEach(cli.out::println);
     return ExitCodes.OK;
   }
 }

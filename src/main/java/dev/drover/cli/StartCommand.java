@@ -15,13 +15,16 @@ final class StartCommand implements Callable<Integer> {
   @Option(names = {"-d", "--detach"}, description = "Run in the background; logs go to .drover/logs/.")
   boolean detach;
 
+  @Option(names = "--force", description = "Start even a worker count beyond what this machine's memory and cores can carry.")
+  boolean force;
+
   StartCommand(Cli cli) {
     this.cli = cli;
   }
 
   @Override
   public Integer call() throws Exception {
-    return detach ? new Detacher(cli.loader(), cli.env(), cli.out).start()
-        : new ClusterRunner(cli.loader(), cli.env(), cli.out).run();
+    return detach ? new Detacher(cli.loader(), cli.env(), cli.out, force).start()
+        : new ClusterRunner(cli.loader(), cli.env(), cli.out, force).run();
   }
 }

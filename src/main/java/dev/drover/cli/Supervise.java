@@ -16,7 +16,7 @@ public final class Supervise {
   private Supervise() {
   }
 
-  /** {@code <project directory> <environment>}. */
+  /** {@code <project directory> <environment> [--force]}. */
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
@@ -24,12 +24,13 @@ public final class Supervise {
   }
 
   static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
-    if (args.length != 2) {
-      err.println("usage: " + Supervise.class.getName() + " <project directory> <environment>");
+    boolean force = args.length == 3 && args[2].equals("--force");
+    if (args.length != 2 && !force) {
+      err.println("usage: " + Supervise.class.getName() + " <project directory> <environment> [--force]");
       return ExitCodes.USAGE;
     }
     try {
-      return new ClusterRunner(new SettingsLoader(Path.of(args[0]), environment), args[1], out).run();
+      return new ClusterRunner(new SettingsLoader(Path.of(args[0]), environment), args[1], out, force).run();
     } catch (Exception e) {
       return Main.report(e, false, err);
     } finally {

@@ -53,8 +53,8 @@ public final class ClusterControl {
   }
 
   /** Reloads and returns the lines to print: the plan, then the new workers. */
-  public List<String> reload(boolean dryRun) {
-    Supervisor.ReloadResult result = client.reload(dryRun);
+  public List<String> reload(boolean dryRun, boolean force) {
+    Supervisor.ReloadResult result = client.reload(dryRun, force);
     List<String> lines = new ArrayList<>();
     ReloadPlan plan = result.plan();
     describe(lines, "new workers apply", plan.rolling());
@@ -80,8 +80,8 @@ public final class ClusterControl {
     client.reopenLogs();
   }
 
-  public String scale(int workers) {
-    return "scaled to " + client.scale(workers).desiredWorkers() + " workers";
+  public String scale(int workers, boolean force) {
+    return "scaled to " + client.scale(workers, force).desiredWorkers() + " workers";
   }
 
   private static void describe(List<String> lines, String what, List<String> keys) {

@@ -30,10 +30,13 @@ public final class ClusterRunner {
   private final RunLayout layout;
   private final PrintWriter out;
   private final SupervisorLog log;
+  private final boolean force;
   /** False once the lock is found taken: the run directory is then another supervisor's. */
   private boolean mayReport = true;
 
-  public ClusterRunner(SettingsLoader loader, String env, PrintWriter out) {
+  /** @param force run a worker count past the machine's sanity limit (see {@code start --force}) */
+  public ClusterRunner(SettingsLoader loader, String env, PrintWriter out, boolean force) {
+    this.force = force;
     this.loader = loader;
     this.env = env;
     this.layout = new RunLayout(loader.projectDir());
@@ -68,6 +71,7 @@ public final class ClusterRunner {
       if (!config.warnings().isEmpty()) {
         report(StartProgress.warnings(config.warnings()));
       }
+      Cluster.checkCapacity(config, force);
       Cluster cluster = new Cluster(config, () -> loader.loadToRun(env), layout, log::event);
       cluster.checkListenAddresses();
       Supervisor supervisor = cluster.supervisor();

@@ -109,16 +109,16 @@ public final class ControlClient {
     return decode(call(request("status"), QUICK), ClusterSnapshot.class);
   }
 
-  public Supervisor.ReloadResult reload(boolean dryRun) {
-    return decode(call(request("reload").put("dry_run", dryRun), LONG), Supervisor.ReloadResult.class);
+  public Supervisor.ReloadResult reload(boolean dryRun, boolean force) {
+    return decode(call(request("reload").put("dry_run", dryRun).put("force", force), LONG), Supervisor.ReloadResult.class);
   }
 
   public void reopenLogs() {
     call(request("reopen_logs"), QUICK);
   }
 
-  public ClusterSnapshot scale(int workers) {
-    return decode(call(request("scale").put("workers", workers), LONG), ClusterSnapshot.class);
+  public ClusterSnapshot scale(int workers, boolean force) {
+    return decode(call(request("scale").put("workers", workers).put("force", force), LONG), ClusterSnapshot.class);
   }
 
   /**

@@ -77,8 +77,8 @@ final class ControlServer implements AutoCloseable {
     String command = request.path("command").asText();
     CompletableFuture<?> result = switch (command) {
       case "status" -> supervisor.status();
-      case "reload" -> supervisor.reload(request.path("dry_run").asBoolean(false));
-      case "scale" -> supervisor.scale(request.path("workers").asInt());
+      case "reload" -> supervisor.reload(request.path("dry_run").asBoolean(false), request.path("force").asBoolean(false));
+      case "scale" -> supervisor.scale(request.path("workers").asInt(), request.path("force").asBoolean(false));
       case "reopen_logs" -> CompletableFuture.runAsync(reopenLogs);
       case "stop" -> supervisor.stop(request.hasNonNull("timeout")
           ? Durations.parse(request.get("timeout").asText()) : null);

@@ -43,8 +43,10 @@ public final class Detacher {
   private final String env;
   private final RunLayout layout;
   private final PrintWriter out;
+  private final boolean force;
 
-  public Detacher(SettingsLoader loader, String env, PrintWriter out) {
+  public Detacher(SettingsLoader loader, String env, PrintWriter out, boolean force) {
+    this.force = force;
     this.loader = loader;
     this.env = env;
     this.layout = new RunLayout(loader.projectDir());
@@ -199,6 +201,9 @@ public final class Detacher {
     command.add(ThisJvm.classpath());
     command.add(MAIN);
     command.addAll(List.of(layout.projectDir().toString(), env));
+    if (force) {
+      command.add("--force");
+    }
     Process shell = new ProcessBuilder(command)
         .directory(layout.projectDir().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -40,6 +40,7 @@ final class Arbiter {
   private final Consumer<Runnable> inbox;
   private final BiConsumer<Worker, Consumer<Boolean>> prober;
   private final Clock clock;
+  private final Capacity machine;
   private final int cores;
   private final long startedAtMillis;
   private final Map<Integer, Slot> slots = new TreeMap<>();
@@ -58,7 +59,7 @@ final class Arbiter {
 
   Arbiter(Config config, Supplier<Config> reloadFrom, Supervisor.Launchers launchers, Backends backends,
       RunLayout layout, EventLog log, Consumer<Runnable> inbox, BiConsumer<Worker, Consumer<Boolean>> prober,
-      Clock clock, int cores) {
+      Clock clock, Capacity machine) {
     this.config = config;
     this.reloadFrom = reloadFrom;
     this.launchers = launchers;
@@ -68,7 +69,8 @@ final class Arbiter {
     this.inbox = inbox;
     this.prober = prober;
     this.clock = clock;
-    this.cores = cores;
+    this.machine = machine;
+    this.cores = machine.cores();
     this.startedAtMillis = clock.millis();
     this.launcher = launchers.forSettings(config.settings());
     this.desired = config.settings().cluster().workers().count(cores);
@@ -401,10 +403,18 @@ final class Arbiter {
         backends.inFlight(w.backendId()), w.process.rssBytes(), slot == null ? "" : slot.lastExit);
   }
 
-  void scale(int workers, CompletableFuture<ClusterSnapshot> reply) {
+  void scale(int workers, boolean force, CompletableFuture<ClusterSnapshot> reply) {
     if (state == ClusterState.STOPPING || state == ClusterState.STOPPED) {
       reply.completeExceptionally(new DroverException("cannot scale while " + state));
       return;
+    }
+    if (workers > desired) {
+      try {
+        machine.check(workers, settings().cluster().jvmOptions(), force);
+      } catch (DroverException e) {
+        reply.completeExceptionally(e);
+        return;
+      }
     }
     int before = desired;
     desired = workers;
@@ -432,7 +442,7 @@ final class Arbiter {
         && (s.current.state == WorkerState.READY || s.failed)) && retiring.isEmpty();
   }
 
-  void reload(boolean dryRun, CompletableFuture<Supervisor.ReloadResult> reply) {
+  void reload(boolean dryRun, boolean force, CompletableFuture<Supervisor.ReloadResult> reply) {
     if (rollout != null || state != ClusterState.RUNNING) {
       reply.completeExceptionally(new DroverException("cannot reload while " + state));
       return;
@@ -442,6 +452,14 @@ final class Arbiter {
       next = reloadFrom.get();
     } catch (ConfigException e) {
       log.warn("reload refused, settings invalid; the running workers are untouched:\n" + e.getMessage());
+      reply.completeExceptionally(e);
+      return;
+    }
+    int count = next.settings().cluster().workers().count(cores);
+    try {
+      machine.check(count, next.settings().cluster().jvmOptions(), force);
+    } catch (DroverException e) {
+      log.warn("reload refused; the running workers are untouched: " + e.getMessage());
       reply.completeExceptionally(e);
       return;
     }
@@ -459,7 +477,6 @@ final class Arbiter {
       return;
     }
     plan.describe().forEach(line -> log.info("reload: " + line));
-    int count = next.settings().cluster().workers().count(cores);
     rollout = new Rollout(config, generation, launcher, reply, plan,
         slots.keySet().stream().filter(id -> id <= count).toList());
     config = next;
@@ -467,7 +484,7 @@ final class Arbiter {
     generation++;
     state = ClusterState.RELOADING;
     if (count != desired) {
-      scale(count, new CompletableFuture<>());
+      scale(count, true, new CompletableFuture<>());
     }
   }
 

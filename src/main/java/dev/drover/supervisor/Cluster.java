@@ -74,6 +74,13 @@ public final class Cluster {
     }
   }
 
+  /** Refuses a worker count this machine cannot carry, unless forced (see {@link Capacity}). */
+  public static void checkCapacity(Config config, boolean force) {
+    Capacity machine = Capacity.ofThisMachine();
+    machine.check(config.settings().cluster().workers().count(machine.cores()),
+        config.settings().cluster().jvmOptions(), force);
+  }
+
   /** Fails, naming the key, when the balancer could not listen where the settings say. */
   public void checkListenAddresses() {
     balancer.checkAddresses();

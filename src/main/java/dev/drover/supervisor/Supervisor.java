@@ -43,15 +43,15 @@ public final class Supervisor {
    */
   public Supervisor(Config config, Supplier<Config> reloadFrom, Launchers launchers, Backends backends,
       RunLayout layout, EventLog log) {
-    this(config, reloadFrom, launchers, backends, layout, log, Clock.system(), Runtime.getRuntime().availableProcessors());
+    this(config, reloadFrom, launchers, backends, layout, log, Clock.system(), Capacity.ofThisMachine());
   }
 
-  /** As above, with the clock and the core count given: for tests of deadlines and sizes. */
+  /** As above, with the clock and the machine given: for tests of deadlines and sizes. */
   Supervisor(Config config, Supplier<Config> reloadFrom, Launchers launchers, Backends backends,
-      RunLayout layout, EventLog log, Clock clock, int cores) {
+      RunLayout layout, EventLog log, Clock clock, Capacity machine) {
     this.log = log;
     this.arbiter = new Arbiter(config, reloadFrom, launchers, backends, layout, log, this::enqueue, this::probe,
-        clock, cores);
+        clock, machine);
   }
 
   /**
@@ -129,18 +129,29 @@ public final class Supervisor {
 
   /** Re-reads settings; invalid → fails with the ConfigException and changes nothing. */
   public CompletableFuture<ReloadResult> reload(boolean dryRun) {
+    return reload(dryRun, false);
+  }
+
+  /** As {@link #reload(boolean)}; {@code force} lets a worker count past the machine's sanity limit through. */
+  public CompletableFuture<ReloadResult> reload(boolean dryRun, boolean force) {
     CompletableFuture<ReloadResult> reply = new CompletableFuture<>();
-    enqueue(() -> arbiter.reload(dryRun, reply), reply);
+    enqueue(() -> arbiter.reload(dryRun, force, reply), reply);
     return reply;
   }
 
   public CompletableFuture<ClusterSnapshot> scale(int workers) {
+    return scale(workers, false);
+  }
+
+  /** Grows or shrinks the cluster; {@code force} lets a count past the machine's sanity limit through. */
+  public CompletableFuture<ClusterSnapshot> scale(int workers, boolean force) {
     CompletableFuture<ClusterSnapshot> reply = new CompletableFuture<>();
-    if (workers < 1 || workers > 1024) {
-      reply.completeExceptionally(new DroverException("scale takes a worker count from 1 to 1024, got " + workers));
+    if (workers < 1 || workers > dev.drover.config.Workers.MAX) {
+      reply.completeExceptionally(new DroverException("scale takes a worker count from 1 to "
+          + dev.drover.config.Workers.MAX + ", got " + workers));
       return reply;
     }
-    enqueue(() -> arbiter.scale(workers, reply), reply);
+    enqueue(() -> arbiter.scale(workers, force, reply), reply);
     return reply;
   }
 
@@ -155,8 +166,8 @@ public final class Supervisor {
     switch (name) {
       case "TERM", "INT" -> enqueue(() -> arbiter.stop(null));
       case "HUP" -> reload(false).whenComplete((r, e) -> { });
-      case "TTIN" -> enqueue(() -> arbiter.scale(arbiter.desired() + 1, new CompletableFuture<>()));
-      case "TTOU" -> enqueue(() -> arbiter.scale(Math.max(1, arbiter.desired() - 1), new CompletableFuture<>()));
+      case "TTIN" -> enqueue(() -> arbiter.scale(arbiter.desired() + 1, false, new CompletableFuture<>()));
+      case "TTOU" -> enqueue(() -> arbiter.scale(Math.max(1, arbiter.desired() - 1), false, new CompletableFuture<>()));
       default -> { }
     }
   }

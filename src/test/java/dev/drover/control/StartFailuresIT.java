@@ -65,6 +65,22 @@ class StartFailuresIT {
   }
 
   @Test
+  void anAbsurdWorkerCountIsRefusedBeforeAnyWorkerStartsUnlessForced() throws Exception {
+    cluster.writeSettings(cluster.settings("", "").replace("workers = 3", "workers = 1000"));
+    Drover.Result r = cluster.drover("start", "-d");
+    assertThat(r.code()).as(r.out()).isEqualTo(1);
+    assertThat(r.out()).contains("1000 workers on ").contains("pass --force");
+    assertThat(Files.readString(cluster.project.resolve(".drover/logs/supervisor.log"))).doesNotContain("spawned");
+
+    cluster.writeSettings(cluster.settings("", ""));
+    cluster.start();
+    Drover.Result scale = cluster.drover("scale", "1000");
+    assertThat(scale.code()).as(scale.out()).isEqualTo(1);
+    assertThat(scale.out()).contains("pass --force");
+    cluster.awaitReady(3, Duration.ofSeconds(10));
+  }
+
+  @Test
   void stopOnAStoppedProjectSaysOnlyThatItIsNotRunning() {
     Drover.Result r = cluster.drover("stop");
     assertThat(r.code()).isEqualTo(3);
