@@ -48,7 +48,7 @@ class ArchitectureTest {
     mayImportOnly("runtime", "config", "wire");
     mayImportOnly("balancer", "config");
     mayImportOnly("supervisor", "config", "wire", "runtime", "balancer", "render");
-    mayImportOnly("control", "supervisor", "config", "wire");
+    mayImportOnly("control", "supervisor", "runtime", "config", "wire");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.drover.cli;
 
+import dev.drover.config.DroverJar;
 import dev.drover.control.ClusterRunner;
 import dev.drover.control.Detacher;
 import java.util.concurrent.Callable;
@@ -24,7 +25,11 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return detach ? new Detacher(cli.loader(), cli.env(), cli.out, force).start()
+    if (detach) {
+      return new Detacher(cli.loader(), cli.env(), cli.out, force).start();
+    }
+    // From a jar, the supervisor runs from its private copy; from a build's classes (tests), in this JVM.
+    return DroverJar.source().isPresent() ? new Detacher(cli.loader(), cli.env(), cli.out, force).runAttached()
         : new ClusterRunner(cli.loader(), cli.env(), cli.out, force).run();
   }
 }

@@ -18,6 +18,11 @@ public record RunLayout(Path projectDir) {
     return stateDir().resolve("cds");
   }
 
+  /** Private copies of drover's jar that the running cluster runs from. */
+  public Path libDir() {
+    return stateDir().resolve("lib");
+  }
+
   public Path runDir() {
     return stateDir().resolve("run");
   }

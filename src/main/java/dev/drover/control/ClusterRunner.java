@@ -3,6 +3,8 @@ package dev.drover.control;
 import dev.drover.config.Config;
 import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
+import dev.drover.config.DroverJar;
+import dev.drover.config.ThisJvm;
 import dev.drover.config.RunLayout;
 import dev.drover.config.SettingsLoader;
 import dev.drover.supervisor.Cluster;
@@ -71,6 +73,8 @@ public final class ClusterRunner {
       if (!config.warnings().isEmpty()) {
         report(StartProgress.warnings(config.warnings()));
       }
+      // No worker of the project runs now: copies of the jar other than this supervisor's are an earlier run's.
+      DroverJar.deleteCopiesBut(layout.libDir(), ThisJvm.classpath());
       Cluster.checkCapacity(config, force);
       Cluster cluster = new Cluster(config, () -> loader.loadToRun(env), layout, log::event);
       cluster.checkListenAddresses();

@@ -2,6 +2,7 @@ package dev.drover.control;
 
 import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
+import dev.drover.config.DroverJar;
 import dev.drover.config.RunLayout;
 import dev.drover.config.SettingsLoader;
 import dev.drover.config.ThisJvm;
@@ -184,6 +185,43 @@ public final class Detacher {
   }
 
   /**
+   * {@code drover start} in the foreground: the supervisor runs as this command's child, from the private copy
+   * of the jar like a detached one, with the terminal as its output; the signals this command gets are passed
+   * on to it, and its exit code is this command's.
+   */
+  public int runAttached() throws IOException, InterruptedException {
+    try (ProjectLock free = ProjectLock.tryAcquire(layout)) {
+      if (free == null) {
+        throw ProjectLock.alreadyRunning(layout);
+      }
+    }
+    Process child = new ProcessBuilder(supervisorCommand()).directory(layout.projectDir().toFile()).inheritIO().start();
+    PosixSignals.relay(child.pid());
+    return child.waitFor();
+  }
+
+  /**
+   * The supervisor's command line: the java binary, its options with class data sharing, the private copy of
+   * drover's jar as classpath (and the jar it was copied from, for reloads after an upgrade), its entry point
+   * and arguments.
+   */
+  private List<String> supervisorCommand() {
+    String classpath = DroverJar.classpathFor(layout);
+    List<String> command = new ArrayList<>();
+    command.add(ThisJvm.javaBinary());
+    command.addAll(Cluster.supervisorJvmOptions(layout, classpath, SUPERVISOR_JVM, line -> { }));
+    DroverJar.source().ifPresent(jar -> command.add("-D" + DroverJar.SOURCE_PROPERTY + "=" + jar.toAbsolutePath()));
+    command.add("-cp");
+    command.add(classpath);
+    command.add(MAIN);
+    command.addAll(List.of(layout.projectDir().toString(), env));
+    if (force) {
+      command.add("--force");
+    }
+    return command;
+  }
+
+  /**
    * Starts the supervisor through a shell that puts it in the background and exits at once, so the supervisor
    * is not this JVM's child. A JVM waits up to 300 ms at exit for a thread blocked in native code, and the
    * JDK's watcher of a child process is one, blocked in waitpid: a child would add that to every
@@ -195,15 +233,7 @@ public final class Detacher {
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       command.add("/usr/bin/setsid");
     }
-    command.add(ThisJvm.javaBinary());
-    command.addAll(Cluster.supervisorJvmOptions(layout, SUPERVISOR_JVM, line -> { }));
-    command.add("-cp");
-    command.add(ThisJvm.classpath());
-    command.add(MAIN);
-    command.addAll(List.of(layout.projectDir().toString(), env));
-    if (force) {
-      command.add("--force");
-    }
+    command.addAll(supervisorCommand());
     Process shell = new ProcessBuilder(command)
         .directory(layout.projectDir().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -1,6 +1,7 @@
 package dev.drover.control;
 
 import dev.drover.supervisor.Supervisor;
+import dev.drover.runtime.Signals;
 import sun.misc.Signal;
 
 /** Turns the supervisor's POSIX signals into arbiter events, as gunicorn's master does. */
@@ -15,6 +16,17 @@ final class PosixSignals {
     handle("USR1", reopenLogs);
     for (String name : HANDLED) {
       handle(name, () -> supervisor.signal(name));
+    }
+  }
+
+  /**
+   * Passes every signal a supervisor acts on, USR1 included, to the process {@code pid}: a foreground
+   * {@code drover start} relays them to the supervisor it runs as its child.
+   */
+  static void relay(long pid) {
+    handle("USR1", () -> Signals.send(pid, "USR1"));
+    for (String name : HANDLED) {
+      handle(name, () -> Signals.send(pid, name));
     }
   }
 

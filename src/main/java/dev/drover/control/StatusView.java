@@ -8,7 +8,7 @@ import java.util.List;
 /** {@code drover status} as a person reads it: a summary line and one row per worker. */
 public final class StatusView {
   private static final String[] HEADER = {"ID", "PID", "PORT", "STATE", "UPTIME", "RESTARTS", "REQUESTS",
-      "IN-FLIGHT", "RSS", "LAST EXIT"};
+      "IN-FLIGHT", "RSS", "VERSION", "LAST EXIT"};
 
   private StatusView() {
   }
@@ -24,7 +24,7 @@ public final class StatusView {
       rows.add(new String[] {
           Integer.toString(w.id()), dash(w.pid()), dash(w.port()), w.state(), duration(w.uptimeSeconds()),
           Integer.toString(w.restarts()), Long.toString(w.requests()), Integer.toString(w.inFlight()),
-          megabytes(w.rssBytes()), w.lastExit()});
+          megabytes(w.rssBytes()), w.version().isEmpty() ? "-" : w.version(), w.lastExit()});
     }
     int[] width = new int[HEADER.length];
     for (String[] r : rows) {

@@ -1,6 +1,7 @@
 package dev.drover.runtime;
 
 import dev.drover.config.DroverException;
+import dev.drover.config.DroverJar;
 import dev.drover.config.RunLayout;
 import dev.drover.config.Secret;
 import dev.drover.config.ThisJvm;
@@ -54,8 +55,9 @@ public final class ProcessLauncher implements WorkerLauncher {
    * {@code .drover/cds/}: the first worker started without one writes it when it exits.
    */
   public static ProcessLauncher sharingClasses(RunLayout layout, List<String> jvmOptions, Consumer<String> log) {
-    return new ProcessLauncher(layout, ThisJvm.javaBinary(), ThisJvm.classpath(), jvmOptions,
-        workerArchive(layout, jvmOptions, log));
+    String classpath = DroverJar.classpathFor(layout);
+    return new ProcessLauncher(layout, ThisJvm.javaBinary(), classpath, jvmOptions,
+        workerArchive(layout, classpath, jvmOptions, log));
   }
 
   /**
@@ -63,11 +65,18 @@ public final class ProcessLauncher implements WorkerLauncher {
    * (a supervisor that stopped right after its workers). Call only while none of the project's workers runs.
    */
   public static void adoptLeftoverArchives(RunLayout layout, List<String> jvmOptions, Consumer<String> log) {
-    workerArchive(layout, jvmOptions, log).adoptLeftovers();
+    workerArchive(layout, DroverJar.classpathFor(layout), jvmOptions, log).adoptLeftovers();
   }
 
-  private static CdsArchive workerArchive(RunLayout layout, List<String> jvmOptions, Consumer<String> log) {
-    return CdsArchive.in(layout.cdsDir(), "worker", ThisJvm.javaBinary(), ThisJvm.classpath(), jvmOptions, log);
+  private static CdsArchive workerArchive(RunLayout layout, String classpath, List<String> jvmOptions,
+      Consumer<String> log) {
+    return CdsArchive.in(layout.cdsDir(), "worker", ThisJvm.javaBinary(), classpath, jvmOptions, log);
+  }
+
+  /** The drover version its workers run, as status shows it. */
+  @Override
+  public String version() {
+    return DroverJar.version(classpath);
   }
 
   @Override

@@ -12,4 +12,9 @@ public interface WorkerLauncher {
    * environment.
    */
   WorkerProcess launch(WorkerSpec spec, Map<String, Secret> secrets);
+
+  /** The drover version the workers it launches run, as status shows it; empty when unknown. */
+  default String version() {
+    return "";
+  }
 }

@@ -150,6 +150,7 @@ final class Arbiter {
       launchFailed(slot, e);
       return null;
     }
+    w.version = launcher.version();
     int budget = settings().cluster().maxRequests();
     if (budget > 0) {
       int jitter = settings().cluster().maxRequestsJitter();
@@ -384,7 +385,7 @@ final class Arbiter {
       Worker w = slot.current;
       if (w == null) {
         rows.add(new WorkerSnapshot(slot.id, generation, 0, 0, slot.failed ? "failed" : "starting", 0,
-            slot.restarts, 0, 0, -1, slot.lastExit));
+            slot.restarts, 0, 0, -1, slot.lastExit, ""));
         continue;
       }
       rows.add(row(slot, w, now));
@@ -400,7 +401,7 @@ final class Arbiter {
   private WorkerSnapshot row(Slot slot, Worker w, long now) {
     return new WorkerSnapshot(w.id, w.generation, w.process.pid(), w.port, w.state.toString(),
         (now - w.startedAtMillis) / 1000, slot == null ? 0 : slot.restarts, backends.requests(w.backendId()),
-        backends.inFlight(w.backendId()), w.process.rssBytes(), slot == null ? "" : slot.lastExit);
+        backends.inFlight(w.backendId()), w.process.rssBytes(), slot == null ? "" : slot.lastExit, w.version);
   }
 
   void scale(int workers, boolean force, CompletableFuture<ClusterSnapshot> reply) {

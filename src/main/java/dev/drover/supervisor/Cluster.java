@@ -50,9 +50,10 @@ public final class Cluster {
    * the command's JVM just before the supervisor is spawned, so it must not pull in the worker launcher (and
    * with it Jackson, 130 ms of class loading in a JVM without an archive).
    */
-  public static List<String> supervisorJvmOptions(RunLayout layout, List<String> base, Consumer<String> log) {
+  public static List<String> supervisorJvmOptions(RunLayout layout, String classpath, List<String> base,
+      Consumer<String> log) {
     String java = ThisJvm.javaBinary();
-    CdsArchive archive = CdsArchive.in(layout.cdsDir(), "supervisor", java, ThisJvm.classpath(), base, log);
+    CdsArchive archive = CdsArchive.in(layout.cdsDir(), "supervisor", java, classpath, base, log);
     archive.adoptLeftovers();
     List<String> options = new ArrayList<>(base);
     options.addAll(archive.launch().options());

@@ -9,6 +9,8 @@ final class Worker {
   final int port;
   final WorkerProcess process;
   final long startedAtMillis;
+  /** The drover version it runs: after an upgrade and a reload, old and new differ. */
+  String version = "";
   WorkerState state = WorkerState.STARTING;
   long lastAnswerMillis;
   long drainDeadlineMillis;

@@ -12,5 +12,6 @@ public record WorkerSnapshot(
     long requests,
     int inFlight,
     long rssBytes,
-    String lastExit) {
+    String lastExit,
+    String version) {
 }

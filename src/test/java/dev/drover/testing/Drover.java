@@ -25,7 +25,12 @@ public final class Drover {
   }
 
   public static Result run(Path project, String... args) {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), "-C", project.toString()));
+    return runJar(JAR, project, args);
+  }
+
+  /** Runs the drover of the given jar, as an installed copy of it would be run. */
+  public static Result runJar(Path jar, Path project, String... args) {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString(), "-C", project.toString()));
     command.addAll(List.of(args));
     try {
       Path output = Files.createTempFile("drover-out", ".txt");
