@@ -325,8 +325,9 @@ public final class Balancer {
     if (front == null) {
       return;
     }
-    front.stopAccepting();
+    // The gate first: once a client sees the socket refuse, requests on kept-alive connections are refused too.
     gate.shutdown();
+    front.stopAccepting();
     try {
       if (!gate.awaitShutdown(grace.toMillis())) {
         LOG.log(System.Logger.Level.WARNING, "requests still in flight after {0}; closing them", grace);

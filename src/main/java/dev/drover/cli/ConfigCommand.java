@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code drover config show|check|diff}. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Show, check or compare the project's settings.")
+@Command(name = "config", mixinStandardHelpOptions = true, header = "Show, check or compare the project's settings.",
+    description = "Show the effective settings of an environment, check them as start would, or compare two environments.")
 final class ConfigCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -37,8 +38,8 @@ final class ConfigCommand implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Print the effective settings of the environment, secrets masked.")
+  @Command(name = "show", mixinStandardHelpOptions = true, header = "Print the effective settings, secrets masked.",
+      description = "Print the effective settings of the environment, secrets masked, as TOML or JSON, optionally with where each value came from.")
   static final class Show implements Callable<Integer> {
     private final Cli cli;
 
@@ -68,7 +69,7 @@ final class ConfigCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "check", mixinStandardHelpOptions = true,
+  @Command(name = "check", mixinStandardHelpOptions = true, header = "Validate the settings as start would, like nginx -t.",
       description = {"Validate settings.toml and .secrets.toml, like nginx -t.",
           "Exit 0 when valid, 1 with one line per problem otherwise."})
   static final class Check implements Callable<Integer> {
@@ -98,7 +99,7 @@ final class ConfigCommand implements Callable<Integer> {
     return entry != null && entry.origin().isFile() ? entry.origin() + " " + problem : problem;
   }
 
-  @Command(name = "diff", mixinStandardHelpOptions = true,
+  @Command(name = "diff", mixinStandardHelpOptions = true, header = "List the settings that differ between two environments.",
       description = "List the settings that differ between two environments, secrets masked.")
   static final class Diff implements Callable<Integer> {
     private final Cli cli;

@@ -7,11 +7,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "drover", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    header = "Run a Java web app behind a protecting load balancer.",
     description = {
         "Run a Java web app as Undertow worker processes behind a load balancer",
         "that protects them, from one settings.toml: what gunicorn + nginx +",
-        "dynaconf are for Python."},
-    footer = {"", "Exit codes: 0 ok, 1 failed, 2 usage error, 3 not running."})
+        "dynaconf are for Python."})
 final class DroverCommand implements Callable<Integer> {
   @Mixin
   GlobalOptions options;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
+    header = "Render an nginx or HAProxy front, or a systemd unit, from the settings.",
     description = {"Render a front or a service unit from the settings:",
         "  nginx    a complete nginx.conf (upstream workers, keep-alive, forwarded headers, limit_req, TLS)",
         "  haproxy  an haproxy.cfg with the same limits as stick-table rules",

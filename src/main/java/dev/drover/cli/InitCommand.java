@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(name = "init", mixinStandardHelpOptions = true, header = "Make a new project from a template.",
     description = {"Make a project: settings.toml listing every setting, a .secrets.toml (0600) with a fresh",
         "secret_key, .gitignore and a README. Refuses a non-empty DIR without --force; never",
         "overwrites an existing .secrets.toml."})

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "logs", mixinStandardHelpOptions = true,
-    description = "Print the supervisor's log, or a worker's with its id.")
+@Command(name = "logs", mixinStandardHelpOptions = true, header = "Print the supervisor's log, or a worker's.",
+    description = "Print the supervisor's log, or a worker's with its id; -f follows it.")
 final class LogsCommand implements Callable<Integer> {
   private final Cli cli;
 

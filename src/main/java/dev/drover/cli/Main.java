@@ -48,7 +48,27 @@ public final class Main {
     cmd.addSubcommand(new StatusCommand(cli));
     cmd.addSubcommand(new ScaleCommand(cli));
     cmd.addSubcommand(new LogsCommand(cli));
+    cmd.addSubcommand(new CompletionCommand(cli));
+    manStyle(cmd);
     return cmd;
+  }
+
+  /**
+   * Every command's help in the sections of a man page: NAME (its one-sentence header), SYNOPSIS,
+   * DESCRIPTION, ARGUMENTS, OPTIONS, COMMANDS and EXIT STATUS.
+   */
+  private static void manStyle(CommandLine cmd) {
+    var usage = cmd.getCommandSpec().usageMessage();
+    // the header stays the bare summary: command lists show it beside each name
+    usage.headerHeading("NAME%n  " + cmd.getCommandSpec().qualifiedName() + " - ")
+        .synopsisHeading("%nSYNOPSIS%n  ")
+        .descriptionHeading("%nDESCRIPTION%n")
+        .parameterListHeading("%nARGUMENTS%n")
+        .optionListHeading("%nOPTIONS%n")
+        .commandListHeading("%nCOMMANDS%n")
+        .footerHeading("%nEXIT STATUS%n")
+        .footer("  0 ok, 1 failed, 2 usage error, 3 not running.");
+    cmd.getSubcommands().values().forEach(Main::manStyle);
   }
 
   /** Prints why a command failed, as one line per problem, and returns its exit code. */

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "reload", mixinStandardHelpOptions = true,
+    header = "Validate the settings, then replace every worker with no failed request.",
     description = {"Re-read and validate the settings, then replace every worker by a new generation",
         "(start new, wait ready, admit, drain old, stop old) with no failed request.",
         "Invalid settings leave the running cluster untouched."})

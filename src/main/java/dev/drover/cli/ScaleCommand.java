@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "scale", mixinStandardHelpOptions = true, description = "Grow or shrink the number of workers live.")
+@Command(name = "scale", mixinStandardHelpOptions = true, header = "Grow or shrink the number of workers live.",
+    description = "Grow or shrink the number of workers live; new ones are admitted once they answer, removed ones drain first.")
 final class ScaleCommand implements Callable<Integer> {
   private final Cli cli;
 

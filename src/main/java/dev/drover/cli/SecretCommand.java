@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "secret", mixinStandardHelpOptions = true,
+@Command(name = "secret", mixinStandardHelpOptions = true, header = "Print a fresh random token.",
     description = "Print a fresh random token (hex), e.g. for secret_key in .secrets.toml.")
 final class SecretCommand implements Callable<Integer> {
   private final Cli cli;

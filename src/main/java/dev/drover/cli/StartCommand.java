@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "start", mixinStandardHelpOptions = true,
+@Command(name = "start", mixinStandardHelpOptions = true, header = "Start the workers and the balancer.",
     description = {"Start the workers and the balancer.",
         "Foreground by default (Ctrl+C stops gracefully); -d detaches and returns once every worker is ready."})
 final class StartCommand implements Callable<Integer> {

@@ -7,9 +7,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show the cluster and one row per worker:",
-        "id, pid, port, state, uptime, restarts, requests, in-flight, RSS, last exit."})
+@Command(name = "status", mixinStandardHelpOptions = true, header = "Show the cluster and one row per worker.",
+    description = {"Show the cluster's state, then one row per worker: id, pid, port, state, uptime,",
+        "restarts, requests, in-flight, RSS, drover version and last exit. --json prints the same as JSON."})
 final class StatusCommand implements Callable<Integer> {
   private final Cli cli;
 

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "stop", mixinStandardHelpOptions = true,
+@Command(name = "stop", mixinStandardHelpOptions = true, header = "Stop the cluster gracefully.",
     description = "Stop the cluster gracefully: drain in-flight requests, TERM the workers, KILL stragglers.")
 final class StopCommand implements Callable<Integer> {
   private final Cli cli;

@@ -1,12 +1,11 @@
 package dev.drover.cli;
 
+import dev.drover.config.DroverJar;
 import picocli.CommandLine.IVersionProvider;
 
 final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
-    String v = VersionProvider.class.getPackage().getImplementationVersion();
-    return new String[] {"drover " + (v == null ? "(development build)" : v)
-        + " on Java " + Runtime.version()};
+    return new String[] {"drover " + DroverJar.release() + " on Java " + Runtime.version()};
   }
 }

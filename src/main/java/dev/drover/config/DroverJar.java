@@ -26,7 +26,8 @@ public final class DroverJar {
 
   /**
    * The jar this drover came from: the {@value #SOURCE_PROPERTY} property of a supervisor running from a copy,
-   * else this JVM's classpath when it is a single jar; empty when running from classes (a build's tests).
+   * else this JVM's classpath when it is a single file (the jar, or the launcher with the jar appended); empty
+   * when running from classes (a build's tests).
    */
   public static Optional<Path> source() {
     String property = System.getProperty(SOURCE_PROPERTY);
@@ -34,7 +35,7 @@ public final class DroverJar {
       return Optional.of(Path.of(property));
     }
     String cp = ThisJvm.classpath();
-    if (!cp.contains(java.io.File.pathSeparator) && cp.endsWith(".jar") && Files.isRegularFile(Path.of(cp))) {
+    if (!cp.isEmpty() && !cp.contains(java.io.File.pathSeparator) && Files.isRegularFile(Path.of(cp))) {
       return Optional.of(Path.of(cp));
     }
     return Optional.empty();
@@ -82,13 +83,27 @@ public final class DroverJar {
     }
   }
 
+  /** This drover's release, from the build (e.g. {@code 0.2.0}). */
+  public static String release() {
+    try (var in = DroverJar.class.getResourceAsStream("/dev/drover/version.properties")) {
+      if (in != null) {
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        return p.getProperty("version", "unknown");
+      }
+    } catch (IOException e) {
+      // fall through: unknown
+    }
+    return "unknown";
+  }
+
   /**
    * The version a jar (or classpath) carries, as status shows it: the release from its manifest and, for a
    * private copy, the build it was made from ({@code 0.2.0+5f3a9c21}).
    */
   public static String version(String classpath) {
     Path jar = Path.of(classpath);
-    String release = "dev";
+    String release = release();
     if (!classpath.contains(java.io.File.pathSeparator) && classpath.endsWith(".jar") && Files.isRegularFile(jar)) {
       try (JarFile file = new JarFile(jar.toFile())) {
         String v = file.getManifest() == null ? null

@@ -66,8 +66,7 @@ class MetricsHandlerTest {
       awaitTrue(() -> balancer.inFlight("a") == 1);
 
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> balancer.stop(Duration.ofSeconds(5)));
-      awaitTrue(() -> refused(front));
-      Thread.sleep(50); // the gate closes right after the socket stops accepting
+      awaitTrue(() -> refused(front)); // the gate is closed before the socket stops accepting
       String answer = exchange(keptAlive, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
       assertThat(answer).startsWith("HTTP/1.1 503");

@@ -51,6 +51,20 @@ class LifecycleIT {
   }
 
   @Test
+  void stopLogsTheExitOfEveryWorkerBeforeSayingStopped() throws Exception {
+    cluster.start();
+    Set<Long> pids = cluster.pids();
+    assertThat(cluster.drover("stop").code()).isZero();
+    String log = Files.readString(cluster.project.resolve(".drover/logs/supervisor.log"));
+    String stopping = log.substring(log.lastIndexOf("stopping: draining"));
+    for (long pid : pids) {
+      assertThat(stopping).as("exit of " + pid).containsPattern("worker \\d \\(pid " + pid + ",[^\\n]*\\) stopped: ");
+    }
+    assertThat(stopping.indexOf("INFO supervisor: stopped\n")).as("stopped comes last")
+        .isGreaterThan(stopping.lastIndexOf(") stopped: "));
+  }
+
+  @Test
   void maxRequestsRecyclesWorkersOneAtATimeWithoutFailedRequests() throws Exception {
     cluster.writeSettings(cluster.settings("", "max_requests = 150\nmax_requests_jitter = 30"));
     cluster.start();
