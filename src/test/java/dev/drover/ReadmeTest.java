@@ -27,7 +27,7 @@ class ReadmeTest {
   @Test
   void theTwoCommandsAreThere() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
-    assertThat(readme).contains("mvn -q -DskipTests package && java -jar target/drover.jar -C examples/hello start");
+    assertThat(readme).contains("mvn -q -DskipTests package && target/drover -C examples/hello start");
     assertThat(readme).contains("\n.ci/run\n");
     assertThat(Files.readString(Path.of(".ci", "run"))).contains("mvn -B verify");
   }
