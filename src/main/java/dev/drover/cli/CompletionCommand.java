@@ -3,8 +3,6 @@ package dev.drover.cli;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "completion", mixinStandardHelpOptions = true,
     header = "Print a bash (and zsh) completion script for drover.",
@@ -14,16 +12,14 @@ import picocli.CommandLine.Spec;
 final class CompletionCommand implements Callable<Integer> {
   private final Cli cli;
 
-  @Spec
-  CommandSpec spec;
-
   CompletionCommand(Cli cli) {
     this.cli = cli;
   }
 
   @Override
   public Integer call() {
-    cli.out.print(AutoComplete.bash("drover", spec.root().commandLine()));
+    // every command, not only this one, which is all this run of drover built
+    cli.out.print(AutoComplete.bash("drover", Main.commandLine(cli)));
     cli.out.flush();
     return ExitCodes.OK;
   }

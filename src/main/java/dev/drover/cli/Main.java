@@ -3,7 +3,9 @@ package dev.drover.cli;
 import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine;
 
 /** The composition root: wires the commands, runs one, and is the only place that exits. */
@@ -20,12 +22,14 @@ public final class Main {
   /** Runs drover with the given arguments and environment; returns the exit code. */
   public static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
     Cli cli = new Cli(environment, out, err);
-    CommandLine cmd = commandLine(cli);
+    String only = subcommandOf(args);
+    CommandLine cmd = commandLine(cli, only);
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler((e, line, parsed) -> report(e, cli.options.verbose, err));
     cmd.setParameterExceptionHandler((e, args2) -> {
       err.println(e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
       CommandLine failed = e.getCommandLine();
       err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
       return ExitCodes.USAGE;
@@ -36,21 +40,60 @@ public final class Main {
     return code;
   }
 
+  /** The commands, in the order help lists them. */
+  private static Map<String, Function<Cli, Object>> commands() {
+    Map<String, Function<Cli, Object>> all = new LinkedHashMap<>();
+    all.put("init", InitCommand::new);
+    all.put("config", ConfigCommand::commandLine);
+    all.put("generate", GenerateCommand::new);
+    all.put("secret", SecretCommand::new);
+    all.put("start", StartCommand::new);
+    all.put("stop", StopCommand::new);
+    all.put("reload", ReloadCommand::new);
+    all.put("status", StatusCommand::new);
+    all.put("scale", ScaleCommand::new);
+    all.put("logs", LogsCommand::new);
+    all.put("completion", CompletionCommand::new);
+    return all;
+  }
+
   static CommandLine commandLine(Cli cli) {
+    return commandLine(cli, null);
+  }
+
+  /**
+   * The command line with every command, or with only {@code only} when it names one: picocli reads the
+   * annotations of each command it is given, and a status or stop need not pay for the other ten.
+   */
+  static CommandLine commandLine(Cli cli, String only) {
     CommandLine cmd = new CommandLine(new DroverCommand(cli));
-    cmd.addSubcommand(new InitCommand(cli));
-    cmd.addSubcommand(ConfigCommand.commandLine(cli));
-    cmd.addSubcommand(new GenerateCommand(cli));
-    cmd.addSubcommand(new SecretCommand(cli));
-    cmd.addSubcommand(new StartCommand(cli));
-    cmd.addSubcommand(new StopCommand(cli));
-    cmd.addSubcommand(new ReloadCommand(cli));
-    cmd.addSubcommand(new StatusCommand(cli));
-    cmd.addSubcommand(new ScaleCommand(cli));
-    cmd.addSubcommand(new LogsCommand(cli));
-    cmd.addSubcommand(new CompletionCommand(cli));
+    commands().forEach((name, make) -> {
+      if (only == null || only.equals(name)) {
+        Object command = make.apply(cli);
+        if (command instanceof CommandLine sub) {
+          cmd.addSubcommand(name, sub);
+        } else {
+          cmd.addSubcommand(name, command);
+        }
+      }
+    });
     manStyle(cmd);
     return cmd;
+  }
+
+  /** The command the arguments run: the first word that is neither a global option nor its value; null for none or an unknown one. */
+  static String subcommandOf(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-C") || a.equals("--project") || a.equals("-e") || a.equals("--env")) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return commands().containsKey(a) ? a : null;
+      } else if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /**

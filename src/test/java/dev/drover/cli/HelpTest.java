@@ -45,6 +45,20 @@ class HelpTest {
   }
 
   @Test
+  void onlyTheCommandThatRunsIsBuiltAndHelpOrAnUnknownWordGetsThemAll() {
+    assertThat(Main.subcommandOf(new String[] {"-C", "status", "-e", "prod", "status", "--json"})).isEqualTo("status");
+    assertThat(Main.subcommandOf(new String[] {"--project=x", "-v", "stop"})).isEqualTo("stop");
+    assertThat(Main.subcommandOf(new String[] {"--help", "status"})).isNull();
+    assertThat(Main.subcommandOf(new String[] {"stauts"})).isNull();
+    assertThat(Main.subcommandOf(new String[] {})).isNull();
+    assertThat(Main.commandLine(new Cli(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())),
+        "status").getSubcommands().keySet()).containsExactly("status");
+    MainTest.Run typo = MainTest.drover(Map.of(), "stauts");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err()).contains("Did you mean: drover start or drover status or drover stop?");
+  }
+
+  @Test
   void versionPrintsTheRelease() {
     assertThat(MainTest.drover(Map.of(), "--version").out()).matches("drover \\d+\\.\\d+\\.\\d+\\S* on Java \\S+\\s*");
   }

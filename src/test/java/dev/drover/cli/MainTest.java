@@ -189,7 +189,7 @@ class MainTest {
     for (String cmd : List.of("init", "config", "generate", "secret", "start", "stop", "reload", "status", "scale", "logs")) {
       Run help = drover(Map.of(), cmd, "--help");
       assertThat(help.code()).as(cmd).isZero();
-      assertThat(help.out()).as(cmd).startsWith("Usage: drover " + cmd);
+      assertThat(help.out()).as(cmd).startsWith("NAME\n  drover " + cmd + " - ").contains("SYNOPSIS\n  drover " + cmd);
     }
   }
 }
