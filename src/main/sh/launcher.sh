@@ -32,6 +32,17 @@ if [ -z "${java:-}" ]; then
   exit 1
 fi
 
+subcommand() { # the command word: the first argument that is neither an option nor a global option's value
+  while [ $# -gt 0 ]; do
+    case $1 in
+      -C|--project|-e|--env) shift ;;
+      -*) ;;
+      *) case $1 in *[!a-z]*) echo other ;; *) echo "$1" ;; esac; return ;;
+    esac
+    shift
+  done
+}
+word=$(subcommand "$@")
 # A short-lived command: the small collector, the quick compiler, no shared performance counters file.
 set -- -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -cp "$self" dev.drover.cli.Main "$@"
 cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/drover
@@ -45,17 +56,26 @@ if [ "$major" -ge 25 ]; then
   # first use: this run records what it loads and writes the cache as it exits
   exec "$java" -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off "$@"
 fi
+# One archive per jar and Java, grown as each command is first used: that run lists the classes it loads,
+# and the archive is remade in the background from every list so far; later runs of it start from the archive.
 jsa="$cache/cli-$key.jsa"
-[ -f "$jsa" ] && exec "$java" -XX:SharedArchiveFile="$jsa" -Xshare:auto -Xlog:cds=off "$@"
-# First use: note the classes this command loads, then archive them in the background for the next ones.
 list="$cache/cli-$key.classlist"
-"$java" -XX:DumpLoadedClassList="$list" "$@"
+mark="$cache/cli-$key.${word:-drover}.listed"
+[ -f "$jsa" ] && { [ -f "$mark" ] || [ "$word" = start ]; } && \
+  exec "$java" -XX:SharedArchiveFile="$jsa" -Xshare:auto -Xlog:cds=off "$@"
+share=""
+[ -f "$jsa" ] && share="-XX:SharedArchiveFile=$jsa"
+"$java" $share -Xshare:auto -Xlog:cds=off -XX:DumpLoadedClassList="$list.$$" "$@"
 code=$?
-if mkdir "$cache/cli-$key.lock" 2>/dev/null; then
-  ( "$java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$jsa.tmp" -cp "$self" \
-      -Xlog:cds=off -Xlog:cds+dynamic=off >/dev/null 2>&1 && mv "$jsa.tmp" "$jsa"
+if [ -s "$list.$$" ] && mkdir "$cache/cli-$key.lock" 2>/dev/null; then
+  ( cat "$list.$$" "$list" 2>/dev/null | grep -v '^#' | sort -u > "$list.new" && mv "$list.new" "$list"
+    rm -f "$list.$$"
+    "$java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$jsa.tmp" -cp "$self" \
+      -Xlog:cds=off -Xlog:cds+dynamic=off >/dev/null 2>&1 && mv "$jsa.tmp" "$jsa" && touch "$mark"
     rm -rf "$jsa.tmp" "$cache/cli-$key.lock"
     # archives of jars or Javas replaced more than a day ago
     find "$cache" -maxdepth 1 -name 'cli-*' ! -name "cli-$key*" -mtime +0 -exec rm -rf {} + ) </dev/null >/dev/null 2>&1 &
+else
+  rm -f "$list.$$"
 fi
 exit $code

@@ -30,8 +30,8 @@ public final class ClusterControl {
   }
 
   /** What {@code status --json} prints: the snapshot the supervisor sent, as the same writer writes it. */
-  public static String json(ClusterSnapshot snapshot) throws IOException {
-    return Protocol.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(snapshot);
+  public static String json(ClusterSnapshot snapshot) {
+    return Answers.snapshot(snapshot, true);
   }
 
   /** Stops gracefully and returns once the supervisor process, and so every worker, is gone. */

@@ -1,7 +1,5 @@
 package dev.drover.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
@@ -18,8 +16,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The command line's side of the control socket: one request, one answer, decoded into the same records the
@@ -40,15 +36,17 @@ public final class ControlClient {
     this.layout = layout;
   }
 
-  /** Sends a request and returns its {@code result}; a refusal throws, with its problems if settings were bad. */
-  JsonNode call(ObjectNode request, Duration timeout) {
+  /**
+   * Sends a request and returns its {@code result} as JSON text; a refusal throws, with its problems if settings
+   * were bad.
+   */
+  String call(String command, Duration timeout, Object... fields) {
     if (!Files.exists(layout.controlSocket())) {
       throw notRunning();
     }
-    String command = request.path("command").asText();
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ch.connect(UnixDomainSocketAddress.of(layout.controlSocket()));
-      ByteBuffer out = ByteBuffer.wrap((Protocol.JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+      ByteBuffer out = ByteBuffer.wrap((Answers.request(command, fields) + "\n").getBytes(StandardCharsets.UTF_8));
       while (out.hasRemaining()) {
         ch.write(out);
       }
@@ -56,16 +54,14 @@ public final class ControlClient {
       if (line == null) {
         throw new DroverException("the supervisor closed the control socket without an answer to " + command);
       }
-      JsonNode answer = Protocol.JSON.readTree(line);
-      if (answer.path("ok").asBoolean()) {
-        return answer.path("result");
+      Answers.Answer answer = Answers.readAnswer(line);
+      if (answer.ok()) {
+        return answer.resultJson();
       }
-      if (answer.has("problems")) {
-        List<String> problems = new ArrayList<>();
-        answer.get("problems").forEach(p -> problems.add(p.asText()));
-        throw new ConfigException(problems);
+      if (answer.problems() != null) {
+        throw new ConfigException(answer.problems());
       }
-      throw new DroverException(answer.path("error").asText("the supervisor refused"));
+      throw new DroverException(answer.error() == null ? "the supervisor refused" : answer.error());
     } catch (java.net.SocketException e) {
       throw notRunning();
     } catch (IOException e) {
@@ -106,19 +102,19 @@ public final class ControlClient {
   }
 
   public ClusterSnapshot status() {
-    return decode(call(request("status"), QUICK), ClusterSnapshot.class);
+    return decode(() -> Answers.readSnapshot(call("status", QUICK)));
   }
 
   public Supervisor.ReloadResult reload(boolean dryRun, boolean force) {
-    return decode(call(request("reload").put("dry_run", dryRun).put("force", force), LONG), Supervisor.ReloadResult.class);
+    return decode(() -> Answers.readReload(call("reload", LONG, "dry_run", dryRun, "force", force)));
   }
 
   public void reopenLogs() {
-    call(request("reopen_logs"), QUICK);
+    call("reopen_logs", QUICK);
   }
 
   public ClusterSnapshot scale(int workers, boolean force) {
-    return decode(call(request("scale").put("workers", workers).put("force", force), LONG), ClusterSnapshot.class);
+    return decode(() -> Answers.readSnapshot(call("scale", LONG, "workers", workers, "force", force)));
   }
 
   /**
@@ -126,11 +122,7 @@ public final class ControlClient {
    * supervisor's own 5 s before it kills stragglers, at the latest.
    */
   public void stop(String timeout, Duration grace) {
-    ObjectNode r = request("stop");
-    if (timeout != null) {
-      r.put("timeout", timeout);
-    }
-    call(r, grace.plus(STOP_MARGIN));
+    call("stop", grace.plus(STOP_MARGIN), "timeout", timeout);
   }
 
   public boolean isRunning() {
@@ -142,17 +134,17 @@ public final class ControlClient {
     }
   }
 
-  private static <T> T decode(JsonNode result, Class<T> type) {
+  private interface Decoding<T> {
+    T decode() throws IOException;
+  }
+
+  private static <T> T decode(Decoding<T> decoding) {
     try {
-      return Protocol.JSON.treeToValue(result, type);
+      return decoding.decode();
     } catch (IOException e) {
       throw new DroverException("the supervisor answered in a form this drover does not read (" + e.getMessage()
           + "); was it started by another version?", e);
     }
-  }
-
-  private static ObjectNode request(String command) {
-    return Protocol.JSON.createObjectNode().put("command", command);
   }
 
   private NotRunningException notRunning() {

@@ -1,9 +1,9 @@
 package dev.drover.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.config.ConfigException;
 import dev.drover.config.Durations;
+import dev.drover.supervisor.ClusterSnapshot;
 import dev.drover.supervisor.Supervisor;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -65,15 +65,20 @@ final class ControlServer implements AutoCloseable {
         BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
         OutputStream out = Channels.newOutputStream(client)) {
       String line = in.readLine();
-      ObjectNode answer = line == null ? error("empty request") : answer(Protocol.JSON.readTree(line));
-      out.write((Protocol.JSON.writeValueAsString(answer) + "\n").getBytes(StandardCharsets.UTF_8));
+      String answer;
+      try {
+        answer = line == null ? Answers.error("empty request", null) : answer(Protocol.JSON.readTree(line));
+      } catch (IOException | RuntimeException e) {
+        answer = Answers.error("bad request: " + e.getMessage(), null);
+      }
+      out.write((answer + "\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
     } catch (IOException e) {
       // the client went away; nothing to tell it
     }
   }
 
-  private ObjectNode answer(JsonNode request) {
+  private String answer(JsonNode request) {
     String command = request.path("command").asText();
     CompletableFuture<?> result = switch (command) {
       case "status" -> supervisor.status();
@@ -85,30 +90,26 @@ final class ControlServer implements AutoCloseable {
       default -> null;
     };
     if (result == null) {
-      return error("unknown command '" + command + "'");
+      return Answers.error("unknown command '" + command + "'", null);
     }
     try {
       Object value = result.get(ANSWER_TIMEOUT_MINUTES, TimeUnit.MINUTES);
-      ObjectNode ok = Protocol.JSON.createObjectNode().put("ok", true);
-      ok.set("result", Protocol.JSON.valueToTree(value));
-      return ok;
-    } catch (ExecutionException e) {
-      ObjectNode err = error(e.getCause().getMessage());
-      if (e.getCause() instanceof ConfigException ce) {
-        ce.problems().forEach(err.putArray("problems")::add);
-        err.put("kind", "config");
+      if (value instanceof ClusterSnapshot snapshot) {
+        return Answers.ok(Answers.snapshot(snapshot, false));
       }
-      return err;
+      if (value instanceof Supervisor.ReloadResult reloaded) {
+        return Answers.ok(Answers.reloadResult(reloaded));
+      }
+      return Answers.ok("null");
+    } catch (ExecutionException e) {
+      return Answers.error(e.getCause().getMessage(),
+          e.getCause() instanceof ConfigException ce ? ce.problems() : null);
     } catch (TimeoutException e) {
-      return error(command + " did not finish in " + ANSWER_TIMEOUT_MINUTES + " minutes");
+      return Answers.error(command + " did not finish in " + ANSWER_TIMEOUT_MINUTES + " minutes", null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return error("interrupted");
+      return Answers.error("interrupted", null);
     }
-  }
-
-  private static ObjectNode error(String message) {
-    return Protocol.JSON.createObjectNode().put("ok", false).put("error", message);
   }
 
   @Override
