@@ -5,6 +5,7 @@ import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
 import dev.drover.config.HostPort;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,7 +113,9 @@ public final class Balancer {
       live.add(this.accessLog);
     }
     this.pool = new BackendPool(strategy, ioThreads, listener, this::post);
-    HttpHandler upstream = new GzipHandler(new UpstreamHandler(pool, settings.upstreamTimeout()));
+    // a declared body's Expect: 100-continue is answered when the proxy starts reading it (a chunked one's earlier,
+    // by ChunkedBodyCheck), and the worker is never asked again
+    HttpHandler upstream = new HttpContinueReadHandler(new GzipHandler(new UpstreamHandler(pool, settings.upstreamTimeout())));
     ConcurrencyLimitHandler concurrency = new ConcurrencyLimitHandler(settings, metrics, upstream);
     ChunkedBodyCheck chunked = new ChunkedBodyCheck(settings, concurrency);
     RateLimitHandler rateLimits = new RateLimitHandler(settings, metrics, chunked);
@@ -120,7 +123,7 @@ public final class Balancer {
     BodyLimitHandler limited = new BodyLimitHandler(settings, forwarded);
     RequestSanityHandler sane = new RequestSanityHandler(settings, limited);
     this.gate = new GracefulShutdownHandler(new InternalPathGuard(sane));
-    HttpHandler pages = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(gate)));
+    HttpHandler pages = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(new HeadCheck(gate))));
     this.root = this.accessLog == null ? pages : new AccessLog(this.accessLog, pages);
     this.perIp = new PerIpConnectionLimit(settings, metrics);
     live.addAll(List.<Reconfigurable>of(forwarded, perIp, sane, limited, rateLimits, chunked, concurrency, this::applyServerOptions));
