@@ -159,7 +159,10 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
       return false;
     }
     answered = true;
-    if (timedOut) {
+    if (Boolean.TRUE.equals(ex.getAttachment(BodyLimitHandler.TOO_LARGE))) {
+      ex.setPersistent(false);
+      ex.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
+    } else if (timedOut) {
       ex.setStatusCode(StatusCodes.GATEWAY_TIME_OUT);
     } else if (connection != null || failed) {
       if (connection != null) {
@@ -171,6 +174,19 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
       ex.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
     }
     return false; // the error page handler further out writes the body
+  }
+
+  /**
+   * The client's streamed body passed {@code max_body}: the backend connection, which has part of it, is closed
+   * (no fault of the backend's, so no probe), and the proxy's failure that follows is answered 413.
+   */
+  void bodyTooLarge() {
+    if (connection != null && !exchange.isResponseStarted()) {
+      ClientConnection c = connection;
+      connection = null;
+      answered = true;
+      IoUtils.safeClose(c);
+    }
   }
 
   /**
