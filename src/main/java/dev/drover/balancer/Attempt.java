@@ -227,6 +227,16 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
       timer = null;
     }
     if (backend != null) {
+      if (connection != null && !answered && ex.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS) {
+        // a tunnel now (a WebSocket): it stays in flight on its backend until it closes, so that a reload drains
+        // it like a request before it stops the worker
+        backend.served();
+        backend.connections().tunnel(connection, backend::leave);
+        connection = null;
+        backend = null;
+        next.proceed();
+        return;
+      }
       if (connection != null) {
         if (!answered) {
           backend.served();

@@ -2,6 +2,7 @@ package dev.drover.balancer;
 
 import dev.drover.config.HostPort;
 import io.undertow.UndertowOptions;
+import io.undertow.conduits.IdleTimeoutConduit;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
@@ -143,7 +144,11 @@ final class FrontListener {
    */
   private static ChannelListener<StreamConnection> scanned(HttpOpenListener http, AtomicLong headLimit) {
     return connection -> {
-      connection.getSourceChannel().setConduit(new HeadScanner(connection.getSourceChannel().getConduit(), headLimit.get()));
+      // off until the connection becomes a tunnel (see HeadCheck); innermost, so it sees the socket's every byte
+      IdleTimeoutConduit idle = new IdleTimeoutConduit(connection);
+      connection.getSourceChannel().setConduit(idle);
+      connection.getSinkChannel().setConduit(idle);
+      connection.getSourceChannel().setConduit(new HeadScanner(idle, headLimit.get()));
       http.handleEvent(connection);
     };
   }
