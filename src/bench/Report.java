@@ -257,6 +257,16 @@ public final class Report {
     md.append(f("| supervisor (balancer) PSS / RSS, after the load | %s / %s |%n",
         mb(Double.parseDouble(e.get("supervisor_pss_kb_after_load"))),
         mb(Double.parseDouble(e.get("supervisor_rss_kb_after_load")))));
+    if (e.containsKey("nginx_pss_kb_after_load")) {
+      double supervisorAfter = Double.parseDouble(e.get("supervisor_pss_kb_after_load"));
+      md.append(f("| whole cluster PSS (supervisor + every worker), after the load | %s |%n",
+          mb(supervisorAfter + Arrays.stream(pssAfter).sum())));
+      md.append(f("| nginx PSS (master + workers) / HAProxy PSS, after the load | %s / %s |%n",
+          mb(Double.parseDouble(e.get("nginx_pss_kb_after_load"))), mb(Double.parseDouble(e.get("haproxy_pss_kb_after_load")))));
+    }
+    if (e.containsKey("load_average")) {
+      md.append(f("| load average at the end (1, 5, 15 min) | %s |%n", e.get("load_average")));
+    }
     md.append(f("| `drover status --json` wall time, median of 10 (a CLI JVM each) | %.0f ms (%s) |%n", median(status),
         list(status, "%.0f")));
     if (hello != null) {

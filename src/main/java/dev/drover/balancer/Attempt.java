@@ -1,12 +1,14 @@
 package dev.drover.balancer;
 
 import io.undertow.client.ClientConnection;
+import io.undertow.server.ConduitWrapper;
 import io.undertow.server.DefaultResponseListener;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.proxy.ProxyCallback;
 import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.util.AttachmentKey;
+import io.undertow.util.ConduitFactory;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import io.undertow.util.WorkerUtils;
@@ -16,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
+import org.xnio.conduits.StreamSinkConduit;
 
 /**
  * One request on its way to a backend: which backend holds it, which were tried, and how it ended.
@@ -25,7 +28,8 @@ import org.xnio.XnioExecutor;
  * exchange's default response listener it turns those into 502 (a backend broke), 504 (too slow) or 503 with
  * {@code Retry-After} (nobody to ask). Everything here runs on the exchange's IO thread.
  */
-final class Attempt implements ExchangeCompletionListener, DefaultResponseListener, Runnable {
+final class Attempt implements ExchangeCompletionListener, DefaultResponseListener, Runnable,
+    ConduitWrapper<StreamSinkConduit> {
   static final AttachmentKey<Attempt> KEY = AttachmentKey.create(Attempt.class);
   /** Outgoing paths are the client's path as is; the backend URI has none. */
   private static final String TARGET_PATH = "/";
@@ -155,7 +159,10 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
       return false;
     }
     answered = true;
-    if (timedOut) {
+    if (Boolean.TRUE.equals(ex.getAttachment(BodyLimitHandler.TOO_LARGE))) {
+      ex.setPersistent(false);
+      ex.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
+    } else if (timedOut) {
       ex.setStatusCode(StatusCodes.GATEWAY_TIME_OUT);
     } else if (connection != null || failed) {
       if (connection != null) {
@@ -169,6 +176,49 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
     return false; // the error page handler further out writes the body
   }
 
+  /**
+   * The client's streamed body passed {@code max_body}: the backend connection, which has part of it, is closed
+   * (no fault of the backend's, so no probe), and the proxy's failure that follows is answered 413.
+   */
+  void bodyTooLarge() {
+    if (connection != null && !exchange.isResponseStarted()) {
+      ClientConnection c = connection;
+      connection = null;
+      answered = true;
+      IoUtils.safeClose(c);
+    }
+  }
+
+  /**
+   * Runs when the response starts, after the proxy copied the backend's status and headers. {@code Connection} is
+   * hop-by-hop: a worker closing its connection to us is no reason to close the client's. And Undertow's client
+   * takes an interim answer other than 100 or 101 (such as 103 Early Hints) for the final one and would leave the
+   * real answer unread on the connection, for the next request to receive: that connection is closed instead,
+   * and the client gets 502.
+   */
+  @Override
+  public StreamSinkConduit wrap(ConduitFactory<StreamSinkConduit> factory, HttpServerExchange ex) {
+    int status = ex.getStatusCode();
+    if (status != StatusCodes.SWITCHING_PROTOCOLS) {
+      ex.getResponseHeaders().remove(Headers.CONNECTION);
+      ex.getResponseHeaders().remove(Headers.KEEP_ALIVE);
+    }
+    if (status > StatusCodes.SWITCHING_PROTOCOLS && status < StatusCodes.OK && connection != null) {
+      ClientConnection c = connection;
+      connection = null;
+      IoUtils.safeClose(c);
+      String id = ex.getResponseHeaders().getFirst(RequestIdHandler.HEADER);
+      ex.getResponseHeaders().clear();
+      if (id != null) {
+        ex.getResponseHeaders().put(RequestIdHandler.HEADER, id);
+      }
+      ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+      ex.setStatusCode(StatusCodes.BAD_GATEWAY);
+      answered = true;
+    }
+    return factory.create();
+  }
+
   @Override
   public void exchangeEvent(HttpServerExchange ex, NextListener next) {
     done = true;
@@ -177,6 +227,16 @@ final class Attempt implements ExchangeCompletionListener, DefaultResponseListen
       timer = null;
     }
     if (backend != null) {
+      if (connection != null && !answered && ex.getStatusCode() == StatusCodes.SWITCHING_PROTOCOLS) {
+        // a tunnel now (a WebSocket): it stays in flight on its backend until it closes, so that a reload drains
+        // it like a request before it stops the worker
+        backend.served();
+        backend.connections().tunnel(connection, backend::leave);
+        connection = null;
+        backend = null;
+        next.proceed();
+        return;
+      }
       if (connection != null) {
         if (!answered) {
           backend.served();

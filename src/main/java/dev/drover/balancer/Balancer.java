@@ -5,6 +5,7 @@ import dev.drover.config.ConfigException;
 import dev.drover.config.DroverException;
 import dev.drover.config.HostPort;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +53,7 @@ public final class Balancer {
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
   /** How long closing connections and threads may take once the grace is over. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+  private static final long TUNNEL_POLL_MILLIS = 20;
   /** Every thread the balancer starts has a name beginning with this. */
   static final String THREAD_NAME = "drover-balancer";
   private static final System.Logger LOG = System.getLogger(Balancer.class.getName());
@@ -131,7 +133,9 @@ public final class Balancer {
       live.add(this.accessLog);
     }
     this.pool = new BackendPool(strategy, ioThreads, listener, this::post);
-    HttpHandler upstream = new GzipHandler(new UpstreamHandler(pool, settings.upstreamTimeout()));
+    // a declared body's Expect: 100-continue is answered when the proxy starts reading it (a chunked one's earlier,
+    // by ChunkedBodyCheck), and the worker is never asked again
+    HttpHandler upstream = new HttpContinueReadHandler(new GzipHandler(new UpstreamHandler(pool, settings.upstreamTimeout())));
     ConcurrencyLimitHandler concurrency = new ConcurrencyLimitHandler(settings, metrics, upstream);
     ChunkedBodyCheck chunked = new ChunkedBodyCheck(settings, concurrency);
     RateLimitHandler rateLimits = new RateLimitHandler(settings, metrics, chunked);
@@ -139,10 +143,11 @@ public final class Balancer {
     BodyLimitHandler limited = new BodyLimitHandler(settings, forwarded);
     RequestSanityHandler sane = new RequestSanityHandler(settings, limited);
     this.gate = new GracefulShutdownHandler(new InternalPathGuard(sane));
-    HttpHandler pages = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(gate)));
+    HeadCheck heads = new HeadCheck(settings, gate);
+    HttpHandler pages = new MetricsHandler(metrics, new ErrorPages(new RequestIdHandler(heads)));
     this.root = this.accessLog == null ? pages : new AccessLog(this.accessLog, pages);
     this.perIp = new PerIpConnectionLimit(settings, metrics);
-    live.addAll(List.<Reconfigurable>of(forwarded, perIp, sane, limited, rateLimits, chunked, concurrency, this::applyServerOptions));
+    live.addAll(List.<Reconfigurable>of(heads, forwarded, perIp, sane, limited, rateLimits, chunked, concurrency, this::applyServerOptions));
   }
 
   /**
@@ -325,12 +330,18 @@ public final class Balancer {
     if (front == null) {
       return;
     }
+    long deadline = System.nanoTime() + grace.toNanos();
     // The gate first: once a client sees the socket refuse, requests on kept-alive connections are refused too.
     gate.shutdown();
     front.stopAccepting();
     try {
       if (!gate.awaitShutdown(grace.toMillis())) {
         LOG.log(System.Logger.Level.WARNING, "requests still in flight after {0}; closing them", grace);
+      }
+      // tunnels (WebSockets) passed the gate long ago but stay in flight on their backends: the rest of the
+      // grace is theirs to finish; nothing signals their end, so it is looked at every few milliseconds
+      while (tunnels() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(TUNNEL_POLL_MILLIS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -354,6 +365,15 @@ public final class Balancer {
       events.shutdownNow();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Requests and tunnels in flight on every backend. */
+  private int tunnels() {
+    int n = 0;
+    for (String id : pool.ids()) {
+      n += inFlight(id);
+    }
+    return n;
   }
 
   /** Starts routing to {@code backend} ({@code http://host:port}); a known id comes back into rotation. */

@@ -24,6 +24,7 @@ final class ChunkFraming {
   private long bodyBytes;
   private boolean lastChunk;
   private Result result = Result.MORE;
+  private int stoppedAt;
 
   /** Reads {@code buffer} from its position to its limit without moving either; stops at the end of the body. */
   Result feed(ByteBuffer buffer) {
@@ -42,7 +43,13 @@ final class ChunkFraming {
       }
       step(buffer.get(i++) & 0xff);
     }
+    stoppedAt = i;
     return result;
+  }
+
+  /** The index just past the last byte the last {@link #feed} read: past the body's end once it is DONE. */
+  int end() {
+    return stoppedAt;
   }
 
   /** Decoded body bytes seen so far. */

@@ -144,7 +144,7 @@ final class ChunkedBodyCheck implements HttpHandler, Reconfigurable {
             return;
           }
           ChunkFraming.Result result = framing.feed(b.duplicate().limit(b.position()).position(from));
-          long max = exchange.getMaxEntitySize();
+          long max = BodyLimitHandler.limit(exchange);
           if (result == ChunkFraming.Result.INVALID) {
             refuse(StatusCodes.BAD_REQUEST);
             return;

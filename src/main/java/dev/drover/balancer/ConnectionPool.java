@@ -53,6 +53,20 @@ final class ConnectionPool {
     }
   }
 
+  /**
+   * {@code connection} was upgraded (101) and now carries a tunnel that is not ours to reuse or count; {@code closed}
+   * runs once when it closes. From any thread.
+   */
+  void tunnel(ClientConnection connection, Runnable closed) {
+    XnioIoThread thread = connection.getIoThread();
+    Runnable hand = () -> slot(thread).tunnel(connection, closed);
+    if (Thread.currentThread() == thread) {
+      hand.run();
+    } else {
+      run(thread, hand);
+    }
+  }
+
   /** Stops handing out connections: idle ones are closed now, busy ones when they come back. */
   void close() {
     closed = true;
@@ -133,6 +147,19 @@ final class ConnectionPool {
         hand(c, next);
       } else {
         idle.addFirst(c);
+      }
+    }
+
+    void tunnel(ClientConnection c, Runnable onClose) {
+      open--;
+      java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+      c.getCloseSetter().set(ch -> {
+        if (once.compareAndSet(false, true)) {
+          onClose.run();
+        }
+      });
+      if (!c.isOpen() && once.compareAndSet(false, true)) {
+        onClose.run(); // closed before the listener was in place
       }
     }
 

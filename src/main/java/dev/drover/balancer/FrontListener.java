@@ -2,6 +2,7 @@ package dev.drover.balancer;
 
 import dev.drover.config.HostPort;
 import io.undertow.UndertowOptions;
+import io.undertow.conduits.IdleTimeoutConduit;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
@@ -60,9 +62,12 @@ final class FrontListener {
   private final UndertowXnioSsl ssl;
   private final List<OpenListener> connections = new CopyOnWriteArrayList<>();
   private final List<AcceptingChannel<? extends StreamConnection>> acceptors = new CopyOnWriteArrayList<>();
+  /** The head size {@link HeadScanner} cuts at on connections opened from now on. */
+  private final AtomicLong headLimit;
 
   private FrontListener(XnioWorker worker, String host, ByteBufferPool buffers, OptionMap connectionOptions,
-      int ioThreads, OpenListener connections, AcceptingChannel<? extends StreamConnection> main, UndertowXnioSsl ssl) {
+      int ioThreads, OpenListener connections, AcceptingChannel<? extends StreamConnection> main, UndertowXnioSsl ssl,
+      AtomicLong headLimit) {
     this.worker = worker;
     this.host = host;
     this.buffers = buffers;
@@ -72,6 +77,7 @@ final class FrontListener {
     this.ssl = ssl;
     this.connections.add(connections);
     this.acceptors.add(main);
+    this.headLimit = headLimit;
   }
 
   /** Plain HTTP/1.1 on {@code listen}. */
@@ -99,11 +105,15 @@ final class FrontListener {
       InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(listen.host()), listen.port());
       HttpOpenListener http = new HttpOpenListener(buffers, connectionOptions);
       http.setRootHandler(root);
+      AtomicLong headLimit = new AtomicLong(ServerOptions.scanLimit(connectionOptions));
       if (tls == null) {
+        ChannelListener<StreamConnection> scanned = scanned(http, headLimit);
         AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(address,
-            ChannelListeners.openListenerAdapter(perIp == null ? http : perIp.guard(http)), socketOptions(ioThreads).getMap());
+            ChannelListeners.openListenerAdapter(perIp == null ? scanned : perIp.guard(scanned)),
+            socketOptions(ioThreads).getMap());
         acceptor.resumeAccepts();
-        return new FrontListener(worker, listen.host(), buffers, connectionOptions, ioThreads, http, acceptor, null);
+        return new FrontListener(worker, listen.host(), buffers, connectionOptions, ioThreads, http, acceptor, null,
+            headLimit);
       }
       OptionMap http2Options = http2Options(connectionOptions);
       Http2OpenListener http2 = new Http2OpenListener(buffers, http2Options);
@@ -120,11 +130,27 @@ final class FrontListener {
       AcceptingChannel<SslConnection> acceptor = ssl.createSslConnectionServer(worker, address, accept,
           socketOptions(ioThreads).set(Options.SSL_ENABLED_PROTOCOLS, TLS_PROTOCOLS).getMap());
       acceptor.resumeAccepts();
-      return new FrontListener(worker, listen.host(), buffers, connectionOptions, ioThreads, alpn, acceptor, ssl);
+      return new FrontListener(worker, listen.host(), buffers, connectionOptions, ioThreads, alpn, acceptor, ssl,
+          headLimit);
     } catch (IOException | RuntimeException e) {
       worker.shutdownNow();
       throw e;
     }
+  }
+
+  /**
+   * Every byte of a plain connection passes a {@link HeadScanner} before Undertow parses it; {@link HeadCheck}
+   * answers what it finds. It is the innermost conduit, so that Undertow's connection knows it as its original one.
+   */
+  private static ChannelListener<StreamConnection> scanned(HttpOpenListener http, AtomicLong headLimit) {
+    return connection -> {
+      // off until the connection becomes a tunnel (see HeadCheck); innermost, so it sees the socket's every byte
+      IdleTimeoutConduit idle = new IdleTimeoutConduit(connection);
+      connection.getSourceChannel().setConduit(idle);
+      connection.getSinkChannel().setConduit(idle);
+      connection.getSourceChannel().setConduit(new HeadScanner(idle, headLimit.get()));
+      http.handleEvent(connection);
+    };
   }
 
   /**
@@ -171,6 +197,7 @@ final class FrontListener {
     for (OpenListener c : connections) {
       c.setUndertowOptions(c instanceof AlpnOpenListener ? http2Options(plain) : plain);
     }
+    headLimit.set(ServerOptions.scanLimit(plain));
   }
 
   private static OptionMap withDefaults(OptionMap serverOptions) {

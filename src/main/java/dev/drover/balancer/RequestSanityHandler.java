@@ -26,11 +26,9 @@ import io.undertow.util.StatusCodes;
  * </ul>
  * Broken chunked framing inside the body is {@link ChunkedBodyCheck}'s.
  *
- * <p>Left as Undertow reads them, since its raw bytes are gone by the time a handler runs: a bare CR or LF ends a
- * header line, a space ends a header name ({@code X A: b} is {@code X} with value {@code A: b}), and a line that
- * starts with whitespace continues the previous value (obsolete folding, replaced by a space as RFC 9112 allows).
- * The backend gets the head rewritten from that reading, so it never frames a request differently from the
- * balancer; a framing header read that way still passes the checks above or is refused.
+ * <p>What Undertow's parser reads leniently and then forgets (a bare CR ending a line, whitespace in or after a
+ * name, an empty name, obsolete line folding) is refused from the raw bytes by {@link HeadScanner} and
+ * {@link HeadCheck} on plain connections, before this handler runs.
  */
 final class RequestSanityHandler implements HttpHandler, Reconfigurable {
   /** 18 digits stay below Long.MAX_VALUE. */

@@ -38,6 +38,9 @@ final class TrimmedConnection implements ClientConnection {
   public void sendRequest(ClientRequest request, ClientCallback<ClientExchange> callback) {
     HeaderMap headers = request.getRequestHeaders();
     headers.remove(Headers.X_FORWARDED_SERVER);
+    // the balancer answers 100-continue itself when the proxy starts reading the body (HttpContinueReadHandler);
+    // asked again, Undertow's client would hold the body back until the worker's own 100
+    headers.remove(Headers.EXPECT);
     if (!keepPort) {
       headers.remove(Headers.X_FORWARDED_PORT);
     }

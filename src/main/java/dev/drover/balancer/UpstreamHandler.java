@@ -43,6 +43,7 @@ final class UpstreamHandler implements HttpHandler {
     exchange.putAttachment(Attempt.KEY, attempt);
     exchange.addExchangeCompleteListener(attempt);
     exchange.addDefaultResponseListener(attempt);
+    exchange.addResponseWrapper(attempt);
     if (timeoutMillis > 0) {
       attempt.startTimer(timeoutMillis);
     }

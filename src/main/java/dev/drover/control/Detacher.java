@@ -33,8 +33,25 @@ public final class Detacher {
    * depend on the command line.
    */
   static final String MAIN = "dev.drover.cli.Supervise";
-  /** The balancer's proxying is the supervisor's only hot path: keep both compilers, use the small collector. */
-  private static final List<String> SUPERVISOR_JVM = List.of("-XX:+UseSerialGC");
+  /**
+   * The balancer's proxying is the supervisor's only hot path: keep both compilers (C1 alone costs a proxy a third
+   * of its throughput), use the small collector, and keep the memory a proxy needs, measured with
+   * src/bench/supervisor-flags: without -Xms the serial collector starts at 1/64 of the machine's memory and the
+   * young generation grows to match (PSS 200 MB after load, against about 65 MB with these); the live set is a
+   * few MB, so -Xmx is a cap far above it, for rate-limit buckets of many clients. Freed native memory (the JIT's
+   * arenas mostly) is handed back to the system every few seconds where the JVM can (17.0.15 and 21.0.1 on).
+   */
+  static final List<String> SUPERVISOR_JVM = supervisorJvm(Runtime.version());
+
+  static List<String> supervisorJvm(Runtime.Version java) {
+    List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx96m", "-Xss512k",
+        "-XX:ReservedCodeCacheSize=48m", "-XX:-UsePerfData"));
+    int feature = java.feature();
+    if (feature == 17 && java.update() >= 15 || feature == 21 && java.update() >= 1 || feature >= 22) {
+      options.add("-XX:TrimNativeHeapInterval=5000");
+    }
+    return List.copyOf(options);
+  }
   private static final long POLL_MILLIS = 10;
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   /** How long a supervisor stopped by a failed start may take before it is killed. */
