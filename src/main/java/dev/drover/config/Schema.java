@@ -23,6 +23,7 @@ public final class Schema {
       key("app_classpath", ValueType.STRING_LIST, List.of(), "jars or directories of a custom app, relative to the project"),
       key("log_level", ValueType.oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "INFO", "TRACE | DEBUG | INFO | WARN | ERROR"),
       key("secret_key", ValueType.STRING, "", "signing key handed to the app; keep it in .secrets.toml"),
+      key("secret_key_fallbacks", ValueType.STRING_LIST, List.of(), "retired secret_keys whose signed sessions still verify; in .secrets.toml"),
 
       key("static.root", ValueType.STRING, "public", "directory served by app = \"static\", relative to the project"),
 

@@ -8,6 +8,7 @@ import java.util.Map;
 
 /** Turns validated entries into the typed {@link Settings} record. */
 final class SettingsBuilder {
+  private static final String FALLBACKS = "secret_key_fallbacks";
   private final Map<String, Entry> entries;
 
   private SettingsBuilder(Map<String, Entry> entries) {
@@ -23,7 +24,12 @@ final class SettingsBuilder {
     Map<String, Secret> secrets = new LinkedHashMap<>();
     for (Entry e : entries.values()) {
       boolean appKey = e.key().path().startsWith(Schema.APP_SETTINGS + ".");
-      if (e.secret() && (appKey || e.value() instanceof String s && !s.isEmpty())) {
+      if (e.key().path().equals(FALLBACKS) && e.value() instanceof List<?> keys) {
+        // a list of secrets, handed to workers one by one as secret_key_fallbacks.0, .1, …
+        for (int i = 0; i < keys.size(); i++) {
+          secrets.put(FALLBACKS + "." + i, new Secret(String.valueOf(keys.get(i))));
+        }
+      } else if (e.secret() && (appKey || e.value() instanceof String s && !s.isEmpty())) {
         secrets.put(e.key().path(), new Secret(String.valueOf(e.value())));
       } else if (appKey) {
         appSettings.put(e.key().path().substring(Schema.APP_SETTINGS.length() + 1), e.value());
