@@ -21,7 +21,7 @@ class ArchitectureTest {
 
   private static void mayImportOnly(String pkg, String... allowed) {
     String[] others = java.util.Arrays.stream(new String[] {
-        "config", "render", "worker", "runtime", "balancer", "supervisor", "control", "cli"})
+        "config", "render", "worker", "runtime", "balancer", "supervisor", "dashboard", "control", "cli"})
         .filter(p -> !p.equals(pkg) && !java.util.Arrays.asList(allowed).contains(p))
         .map(p -> "dev.drover." + p + "..")
         .toArray(String[]::new);
@@ -47,7 +47,8 @@ class ArchitectureTest {
     mayImportOnly("runtime", "config");
     mayImportOnly("balancer", "config");
     mayImportOnly("supervisor", "config", "runtime", "balancer", "render");
-    mayImportOnly("control", "supervisor", "config");
+    mayImportOnly("dashboard", "supervisor", "balancer", "config");
+    mayImportOnly("control", "supervisor", "dashboard", "config");
   }
 
   @Test

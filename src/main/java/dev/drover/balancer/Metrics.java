@@ -20,6 +20,8 @@ public final class Metrics {
   private final LongAdder queueRejected = new LongAdder();
   private final LongAdder connectionsRejected = new LongAdder();
   private final LongAdder inFlight = new LongAdder();
+  private final LongAdder adminUnauthorized = new LongAdder();
+  private final LongAdder adminForbidden = new LongAdder();
 
   public Metrics() {
     for (int i = 0; i < latencyBuckets.length; i++) {
@@ -62,6 +64,16 @@ public final class Metrics {
     inFlight.decrement();
   }
 
+  /** A request to the admin listener refused: 401 (no or unknown credentials) or 403 (a wrong token). */
+  public void adminRefused(int status) {
+    (status == 401 ? adminUnauthorized : adminForbidden).increment();
+  }
+
+  /** Admin requests refused with this status (401 or 403) so far. */
+  public long adminRefusedCount(int status) {
+    return (status == 401 ? adminUnauthorized : adminForbidden).sum();
+  }
+
   public long rateLimitedCount() {
     return rateLimited.sum();
   }
@@ -101,8 +113,13 @@ public final class Metrics {
     return n;
   }
 
+  /** The upper bounds, in seconds, of the latency buckets, smallest first. */
+  public static double[] latencyBounds() {
+    return LATENCY_BUCKETS.clone();
+  }
+
   /** Responses per latency bucket, not cumulative; the last entry counts those above the largest bound. */
-  long[] latencyCounts() {
+  public long[] latencyCounts() {
     long[] out = new long[latencyBuckets.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = latencyBuckets[i].sum();

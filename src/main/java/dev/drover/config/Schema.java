@@ -50,7 +50,8 @@ public final class Schema {
       key("balancer.upstream_timeout", ValueType.DURATION, Duration.ofSeconds(60), "a worker slower than this gets the client a 504"),
       key("balancer.trusted_proxies", ValueType.STRING_LIST, List.of(), "CIDRs whose X-Forwarded-For is believed"),
       key("balancer.access_log_format", ValueType.oneOf("combined", "json"), "combined", "combined | json"),
-      key("balancer.admin_listen", ValueType.STRING, "", "host:port of the Prometheus /metrics endpoint, no auth: keep it on loopback; empty = off"),
+      key("balancer.admin_listen", ValueType.STRING, "", "host:port of /metrics and the dashboard; keep it on loopback; empty = off"),
+      key("balancer.admin_token", ValueType.STRING, "", "token the dashboard's actions need (made by init, in .secrets.toml); empty = read-only"),
 
       key("balancer.rate_limit.enabled", ValueType.BOOLEAN, true, "per-client rate limiting on or off"),
       key("balancer.rate_limit.default", ValueType.RATE, Rate.parse("200/minute"), "limit per client address"),

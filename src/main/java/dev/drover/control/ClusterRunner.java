@@ -3,11 +3,16 @@ package dev.drover.control;
 import dev.drover.config.Config;
 import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
+import dev.drover.config.Secret;
 import dev.drover.config.SettingsLoader;
+import dev.drover.dashboard.Dashboard;
+import dev.drover.dashboard.Events;
 import dev.drover.supervisor.Cluster;
 import dev.drover.supervisor.Supervisor;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -35,19 +40,38 @@ public final class ClusterRunner {
     Config config = loader.load(env);
     config.warnings().forEach(out::println);
     try (ProjectLock lock = ProjectLock.acquire(layout)) {
-      Cluster cluster = new Cluster(config, () -> loader.load(env), layout, this::log);
+      Events events = new Events(Clock.systemUTC());
+      // A reload may rotate the admin token: the dashboard follows the settings the supervisor last accepted.
+      AtomicReference<Secret> adminToken = new AtomicReference<>(config.settings().adminToken());
+      Cluster cluster = new Cluster(config, () -> {
+        Config next = loader.load(env);
+        adminToken.set(next.settings().adminToken());
+        return next;
+      }, layout, line -> {
+        log(line);
+        events.supervisorLine(line);
+      });
       Supervisor supervisor = cluster.supervisor();
+      boolean admin = !config.settings().balancer().adminListen().isBlank();
+      Dashboard dashboard = new Dashboard(supervisor, cluster.metrics(), events, adminToken::get, ClusterRunner::json,
+          Clock.systemUTC());
+      if (admin) {
+        cluster.adminPages(dashboard.handler());
+      }
       supervisor.onProgress(line -> {
         out.println(line);
         out.flush();
       });
       Thread arbiter = new Thread(supervisor::run, "drover-arbiter");
-      try (ControlServer control = new ControlServer(layout.controlSocket(), supervisor, cluster::reopenAccessLog)) {
+      try (dashboard; ControlServer control = new ControlServer(layout.controlSocket(), supervisor, cluster::reopenAccessLog)) {
         PosixSignals.forward(supervisor, cluster::reopenAccessLog);
         arbiter.start();
         try {
           supervisor.started().get();
           cluster.openBalancer();
+          if (admin) {
+            dashboard.start();
+          }
         } catch (ExecutionException | RuntimeException e) {
           Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
           supervisor.stop(java.time.Duration.ZERO);
@@ -64,6 +88,15 @@ public final class ClusterRunner {
       }
     }
     return 0;
+  }
+
+  /** The control protocol's encoding, so the dashboard's status is what {@code status --json} prints. */
+  private static String json(Object value) {
+    try {
+      return Protocol.JSON.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
   }
 
   private void log(String line) {
