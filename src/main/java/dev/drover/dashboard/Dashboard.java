@@ -28,6 +28,7 @@ public final class Dashboard implements AutoCloseable {
   private final History history = new History();
   private final Clock clock;
   private final DashboardHandler handler;
+  private final RateLimitStorms storms;
   private ScheduledExecutorService sampler;
   private History.Counters last;
 
@@ -40,6 +41,7 @@ public final class Dashboard implements AutoCloseable {
     this.supervisor = supervisor;
     this.metrics = metrics;
     this.clock = clock;
+    this.storms = new RateLimitStorms(events);
     this.handler = new DashboardHandler(supervisor, events, history, new AdminAuth(token, metrics), json);
   }
 
@@ -58,6 +60,7 @@ public final class Dashboard implements AutoCloseable {
       return t;
     });
     last = History.Counters.read(metrics, System.nanoTime());
+    metrics.takeRateLimitedClients(); // those of before the dashboard started are no storm of now
     sampler.scheduleAtFixedRate(this::sample, SAMPLE_MILLIS, SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -76,6 +79,7 @@ public final class Dashboard implements AutoCloseable {
         // a busy or stopping supervisor: this second's sample goes without memory figures
       }
       history.add(History.between(last, now, clock.millis(), metrics.inFlightCount(), rss));
+      storms.observe(metrics.takeRateLimitedClients(), (now.nanos() - last.nanos()) / 1e9, clock.millis());
       last = now;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -92,7 +92,7 @@ final class DashboardHandler implements HttpHandler {
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
     switch (path) {
       case "/api/status" -> read(exchange, () -> json.apply(supervisor.status().get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
-      case "/api/live" -> read(exchange, () -> json.apply(live()));
+      case "/api/live" -> read(exchange, () -> json.apply(live(flag(exchange.getQueryParameters().get("addresses")))));
       case "/api/reload" -> act(exchange, () -> supervisor.reload(flag(exchange.getQueryParameters().get("dry_run"))));
       case "/api/scale" -> act(exchange, () -> supervisor.scale(count(exchange.getQueryParameters().get("workers"))));
       default -> {
@@ -106,11 +106,12 @@ final class DashboardHandler implements HttpHandler {
     }
   }
 
-  private Map<String, Object> live() throws Exception {
+  /** With {@code unmasked} (asked as {@code ?addresses=1}, and only with the token) events name whole client addresses. */
+  private Map<String, Object> live(boolean unmasked) throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("status", supervisor.status().get(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS));
     out.put("history", history.all());
-    out.put("events", events.last(EVENTS_SHOWN));
+    out.put("events", events.last(EVENTS_SHOWN, unmasked));
     out.put("actions", auth.actionsPossible());
     return out;
   }
@@ -124,7 +125,9 @@ final class DashboardHandler implements HttpHandler {
   }
 
   private void read(HttpServerExchange exchange, Answer answer) {
-    if (!allow(exchange, Methods.GET, Methods.HEAD) || !authorized(exchange, false)) {
+    // Whole client addresses are personal data: they need the token even from loopback.
+    boolean needsToken = flag(exchange.getQueryParameters().get("addresses"));
+    if (!allow(exchange, Methods.GET, Methods.HEAD) || !authorized(exchange, needsToken)) {
       return;
     }
     try {

@@ -170,8 +170,32 @@ class DashboardIT {
   }
 
   @Test
-  void aRotatedTokenTakesOverAtTheNextReload() throws Exception {
+  void aRotatedTokenTakesOverAtTheNextReloadAndAStormOfRefusalsIsAnEventWithMaskedAddresses() throws Exception {
+    cluster.writeSettings(withAdmin(cluster, admin, 2).replace("enabled = false", """
+        enabled = true
+        default = "2/minute"
+        """));
     cluster.start();
+    // Sequential requests from loopback, far more than the limit: a storm within a second or two.
+    int refused = 0;
+    for (int i = 0; i < 300; i++) {
+      refused += cluster.get("/api/info").statusCode() == 429 ? 1 : 0;
+    }
+    assertThat(refused).isGreaterThan(250);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String events = "";
+    while (!events.contains("rate-limit storm") && System.nanoTime() < deadline) {
+      events = TestCluster.json(send("GET", "/api/live", Map.of()).body()).path("events").toString();
+      Thread.sleep(200);
+    }
+    assertThat(events).contains("rate-limit storm:", "top clients 127.0.0.0/24 (").doesNotContain("127.0.0.1 (");
+    assertThat(send("GET", "/api/live?addresses=1", Map.of()).statusCode()).as("whole addresses need the token").isEqualTo(401);
+    assertThat(send("GET", "/api/live?addresses=1", Map.of("Authorization", "Bearer " + TOKEN)).body())
+        .contains("top clients 127.0.0.1 (");
+    assertThat(cluster.drover("config").out()).doesNotContain(TOKEN);
+    assertThat(Files.readString(cluster.project.resolve(".drover/logs/worker-1.log")))
+        .as("workers get the app's secrets only, not the admin token").contains(", 1 secrets,");
+
     String rotated = "rotated-0123456789abcdef0123456789abcdef";
     writeSecrets(cluster, rotated);
     HttpResponse<String> reload = post("/api/reload", TOKEN);
