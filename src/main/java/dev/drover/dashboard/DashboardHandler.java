@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  */
 final class DashboardHandler implements HttpHandler {
   static final int EVENTS_SHOWN = 50;
+  /** As {@code drover scale} allows. */
+  static final int MAX_WORKERS = 1024;
   private static final long READ_TIMEOUT_SECONDS = 5;
   // A reload replaces every worker one after another; on a slow machine that takes minutes.
   private static final long ACTION_TIMEOUT_SECONDS = 600;
@@ -198,11 +200,16 @@ final class DashboardHandler implements HttpHandler {
   }
 
   static int count(Deque<String> values) {
+    int n;
     try {
-      return Integer.parseInt(values == null || values.isEmpty() ? "" : values.getFirst().trim());
+      n = Integer.parseInt(values == null || values.isEmpty() ? "" : values.getFirst().trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("workers must be a whole number from 1 to 1024");
+      n = 0;
     }
+    if (n < 1 || n > MAX_WORKERS) {
+      throw new IllegalArgumentException("workers must be a whole number from 1 to " + MAX_WORKERS);
+    }
+    return n;
   }
 
   private static String message(Throwable e) {

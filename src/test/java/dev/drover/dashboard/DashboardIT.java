@@ -149,7 +149,10 @@ class DashboardIT {
     assertThat(TestCluster.json(scaled.body()).path("desired_workers").asInt()).isEqualTo(4);
     cluster.awaitReady(4, Duration.ofSeconds(60));
     assertThat(post("/api/scale?workers=zero", TOKEN).statusCode()).isEqualTo(400);
-    assertThat(post("/api/scale?workers=0", TOKEN).statusCode()).isEqualTo(409);
+    assertThat(post("/api/scale?workers=0", TOKEN).statusCode()).isEqualTo(400);
+    assertThat(post("/api/scale?workers=99999999999", TOKEN).statusCode()).isEqualTo(400);
+    assertThat(post("/api/workers/0/restart", TOKEN).statusCode()).isEqualTo(409);
+    assertThat(post("/api/workers/x/restart", TOKEN).statusCode()).isEqualTo(404);
 
     long before = pidOf(cluster.status(), 2);
     HttpResponse<String> restarted = post("/api/workers/2/restart", TOKEN);
@@ -203,6 +206,15 @@ class DashboardIT {
     assertThat(TestCluster.json(reload.body()).path("plan").path("live").toString()).contains("balancer.admin_token");
     assertThat(post("/api/reload?dry_run=1", TOKEN).statusCode()).isEqualTo(403);
     assertThat(post("/api/reload?dry_run=1", rotated).statusCode()).isEqualTo(200);
+
+    // Bad settings: the reload is refused with the problem named, and the running cluster is untouched.
+    int generation = cluster.status().path("generation").asInt();
+    cluster.writeSettings(withAdmin(cluster, admin, 2).replace("workers = 2", "workerz = 2"));
+    HttpResponse<String> badReload = post("/api/reload", rotated);
+    assertThat(badReload.statusCode()).isEqualTo(409);
+    assertThat(TestCluster.json(badReload.body()).path("error").asText()).contains("unknown key 'workerz'");
+    assertThat(cluster.status().path("generation").asInt()).isEqualTo(generation);
+    cluster.awaitReady(2, Duration.ofSeconds(10));
   }
 
   private JsonNode awaitSample(java.util.function.Predicate<JsonNode> test) throws Exception {
