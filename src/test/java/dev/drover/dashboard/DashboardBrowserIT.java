@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -96,15 +95,15 @@ class DashboardBrowserIT {
       assertThat(browser.findElement(By.id("env")).getText()).isEqualTo("development");
 
       // kill -9 one worker: within 2 s the page shows it restarted and why the old one went.
-      WebElement row = browser.findElement(By.cssSelector("#workers tbody tr[data-id='3']"));
-      long pid = Long.parseLong(row.getAttribute("data-pid"));
+      // The rows are rebuilt every second: read them in one script, never through a found element that may go stale.
+      long pid = ((Number) browser.executeScript(
+          "return Number(document.querySelector(\"#workers tbody tr[data-id='3']\").dataset.pid)")).longValue();
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
       long killed = System.nanoTime();
-      new WebDriverWait(browser, Duration.ofSeconds(2)).until(d -> {
-        List<WebElement> r = d.findElements(By.cssSelector("#workers tbody tr[data-id='3'] td.restarts"));
-        return !r.isEmpty() && r.get(0).getText().equals("1")
-            && d.findElement(By.id("events")).getText().contains("pid " + pid + ", ");
-      });
+      new WebDriverWait(browser, Duration.ofSeconds(2)).until(d -> Boolean.TRUE.equals(((ChromeDriver) d).executeScript(
+          "const c = document.querySelector(\"#workers tbody tr[data-id='3'] td.restarts\");"
+              + " return !!c && c.textContent === '1' && document.getElementById('events').textContent.includes(arguments[0]);",
+          "pid " + pid + ", ")));
       System.out.printf("dashboard showed worker 3's restart %d ms after kill -9%n", (System.nanoTime() - killed) / 1_000_000);
       assertThat(browser.findElement(By.id("events")).getText()).contains("exited unexpectedly: killed (SIGKILL)");
       new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.numberOfElementsToBe(
