@@ -21,7 +21,7 @@ class ArchitectureTest {
 
   private static void mayImportOnly(String pkg, String... allowed) {
     String[] others = java.util.Arrays.stream(new String[] {
-        "config", "wire", "render", "worker", "runtime", "balancer", "supervisor", "control", "cli"})
+        "config", "wire", "render", "worker", "runtime", "balancer", "supervisor", "dashboard", "control", "cli"})
         .filter(p -> !p.equals(pkg) && !java.util.Arrays.asList(allowed).contains(p))
         .map(p -> "dev.drover." + p + "..")
         .toArray(String[]::new);
@@ -48,7 +48,8 @@ class ArchitectureTest {
     mayImportOnly("runtime", "config", "wire");
     mayImportOnly("balancer", "config");
     mayImportOnly("supervisor", "config", "wire", "runtime", "balancer", "render");
-    mayImportOnly("control", "supervisor", "runtime", "config", "wire");
+    mayImportOnly("dashboard", "supervisor", "balancer", "config");
+    mayImportOnly("control", "supervisor", "dashboard", "runtime", "config", "wire");
   }
 
   @Test

@@ -70,6 +70,7 @@ public final class Balancer {
   /** {@code balancer.admin_listen}, null when off; a change needs a restart, as for {@code listen}. */
   private final HostPort adminListen;
   private volatile Supplier<List<WorkerGauge>> workerGauges = List::of;
+  private volatile HttpHandler adminPages;
   /** Null for plain HTTP. */
   private final ServerTls tls;
   /** Null when there is no access log. */
@@ -212,7 +213,7 @@ public final class Balancer {
         front.address().getHostString(), String.valueOf(front.address().getPort()));
     if (adminListen != null) {
       try {
-        admin = FrontListener.open(adminListen, 1, serverOptions, new MetricsEndpoint(metrics, () -> workerGauges.get()),
+        admin = FrontListener.open(adminListen, 1, serverOptions, new MetricsEndpoint(metrics, () -> workerGauges.get(), () -> adminPages),
             THREAD_NAME + "-admin");
       } catch (IOException | RuntimeException e) {
         front.close(CLOSE_WAIT);
@@ -300,6 +301,14 @@ public final class Balancer {
    */
   public void workerGauges(Supplier<List<WorkerGauge>> gauges) {
     workerGauges = Objects.requireNonNull(gauges, "gauges");
+  }
+
+  /**
+   * What the admin listener serves beside {@code /metrics} (the owner's dashboard); it sees every other path
+   * and answers for itself, authentication included. Null for 404.
+   */
+  public void adminPages(HttpHandler pages) {
+    this.adminPages = pages;
   }
 
   /** The metrics listener's address while running with {@code balancer.admin_listen} set, else empty. */

@@ -1,6 +1,9 @@
 package dev.drover.balancer;
 
+import java.net.InetAddress;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -20,6 +23,10 @@ public final class Metrics {
   private final LongAdder queueRejected = new LongAdder();
   private final LongAdder connectionsRejected = new LongAdder();
   private final LongAdder inFlight = new LongAdder();
+  private final LongAdder adminUnauthorized = new LongAdder();
+  private static final int MAX_LIMITED_CLIENTS = 10_000;
+  private final AtomicReference<Map<InetAddress, LongAdder>> limitedClients = new AtomicReference<>(new ConcurrentHashMap<>());
+  private final LongAdder adminForbidden = new LongAdder();
 
   public Metrics() {
     for (int i = 0; i < latencyBuckets.length; i++) {
@@ -44,6 +51,29 @@ public final class Metrics {
     rateLimited.increment();
   }
 
+  /** A request of {@code client} refused with 429 by a rate limit; the client is remembered for the dashboard. */
+  void rateLimited(InetAddress client) {
+    rateLimited.increment();
+    Map<InetAddress, LongAdder> clients = limitedClients.get();
+    // A flood from many addresses must not grow this without bound: past the cap only known ones count.
+    LongAdder n = clients.size() < MAX_LIMITED_CLIENTS ? clients.computeIfAbsent(client, k -> new LongAdder())
+        : clients.get(client);
+    if (n != null) {
+      n.increment();
+    }
+  }
+
+  /**
+   * The clients refused by a rate limit since the last call, with their counts; approximate under a race
+   * with the refusals themselves, which is all a "who is being limited" view needs.
+   */
+  public Map<InetAddress, Long> takeRateLimitedClients() {
+    Map<InetAddress, LongAdder> taken = limitedClients.getAndSet(new ConcurrentHashMap<>());
+    Map<InetAddress, Long> out = new java.util.HashMap<>();
+    taken.forEach((client, n) -> out.put(client, n.sum()));
+    return out;
+  }
+
   /** A request refused with 503 because max_concurrent and the queue were full. */
   void queueRejected() {
     queueRejected.increment();
@@ -60,6 +90,16 @@ public final class Metrics {
 
   void requestEnded() {
     inFlight.decrement();
+  }
+
+  /** A request to the admin listener refused: 401 (no or unknown credentials) or 403 (a wrong token). */
+  public void adminRefused(int status) {
+    (status == 401 ? adminUnauthorized : adminForbidden).increment();
+  }
+
+  /** Admin requests refused with this status (401 or 403) so far. */
+  public long adminRefusedCount(int status) {
+    return (status == 401 ? adminUnauthorized : adminForbidden).sum();
   }
 
   public long rateLimitedCount() {
@@ -101,8 +141,13 @@ public final class Metrics {
     return n;
   }
 
+  /** The upper bounds, in seconds, of the latency buckets, smallest first. */
+  public static double[] latencyBounds() {
+    return LATENCY_BUCKETS.clone();
+  }
+
   /** Responses per latency bucket, not cumulative; the last entry counts those above the largest bound. */
-  long[] latencyCounts() {
+  public long[] latencyCounts() {
     long[] out = new long[latencyBuckets.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = latencyBuckets[i].sum();

@@ -22,10 +22,17 @@ final class MetricsEndpoint implements HttpHandler {
 
   private final Metrics metrics;
   private final Supplier<List<WorkerGauge>> workers;
+  /** Everything but /metrics: the owner's pages (the dashboard), or null for 404. */
+  private final Supplier<HttpHandler> others;
 
   MetricsEndpoint(Metrics metrics, Supplier<List<WorkerGauge>> workers) {
+    this(metrics, workers, () -> null);
+  }
+
+  MetricsEndpoint(Metrics metrics, Supplier<List<WorkerGauge>> workers, Supplier<HttpHandler> others) {
     this.metrics = metrics;
     this.workers = workers;
+    this.others = others;
   }
 
   /**
@@ -43,6 +50,11 @@ final class MetricsEndpoint implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     if (!exchange.getRequestPath().equals(PATH)) {
+      HttpHandler next = others.get();
+      if (next != null) {
+        next.handleRequest(exchange);
+        return;
+      }
       exchange.setStatusCode(StatusCodes.NOT_FOUND);
       exchange.endExchange();
       return;
@@ -102,6 +114,11 @@ final class MetricsEndpoint implements HttpHandler {
         .sample("drover_connections_rejected_total", metrics.connectionsRejectedCount());
     t.family("drover_requests_in_flight", "gauge", "Requests received and not answered yet.")
         .sample("drover_requests_in_flight", metrics.inFlightCount());
+
+    t.family("drover_admin_refused_total", "counter", "Requests to the admin listener refused: 401 without valid"
+        + " credentials, 403 with a wrong token.");
+    t.sample("drover_admin_refused_total", "code", "401", metrics.adminRefusedCount(401));
+    t.sample("drover_admin_refused_total", "code", "403", metrics.adminRefusedCount(403));
 
     t.family("drover_worker_up", "gauge", "1 when the worker is running and in rotation, else 0.");
     for (WorkerGauge w : workers) {

@@ -79,7 +79,7 @@ final class RateLimitHandler implements HttpHandler, Reconfigurable {
     }
     headers.put(RESET, secondsUp(probe.getNanosToWaitForReset()));
     headers.put(Headers.RETRY_AFTER, secondsUp(probe.getNanosToWaitForRefill()));
-    metrics.rateLimited();
+    metrics.rateLimited(client);
     exchange.setStatusCode(StatusCodes.TOO_MANY_REQUESTS);
     exchange.endExchange();
   }

@@ -23,6 +23,7 @@ public final class Schema {
       key("app_classpath", ValueType.STRING_LIST, List.of(), "jars or directories of a custom app, relative to the project"),
       key("log_level", ValueType.oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "INFO", "TRACE | DEBUG | INFO | WARN | ERROR"),
       key("secret_key", ValueType.STRING, "", "signing key handed to the app; keep it in .secrets.toml"),
+      key("secret_key_fallbacks", ValueType.STRING_LIST, List.of(), "retired secret_keys whose signed sessions still verify; in .secrets.toml"),
 
       key("static.root", ValueType.STRING, "public", "directory served by app = \"static\", relative to the project"),
 
@@ -49,7 +50,8 @@ public final class Schema {
       key("balancer.upstream_timeout", ValueType.DURATION, Duration.ofSeconds(60), "a worker slower than this gets the client a 504"),
       key("balancer.trusted_proxies", ValueType.CIDR_LIST, List.of(), "CIDRs whose X-Forwarded-For is believed"),
       key("balancer.access_log_format", ValueType.oneOf("combined", "json"), "combined", "combined | json"),
-      key("balancer.admin_listen", ValueType.OPTIONAL_LISTEN, "", "host:port of the Prometheus /metrics endpoint, no auth: keep it on loopback; empty = off"),
+      key("balancer.admin_listen", ValueType.OPTIONAL_LISTEN, "", "host:port of /metrics and the dashboard; keep it on loopback; empty = off"),
+      key("balancer.admin_token", ValueType.STRING, "", "token the dashboard's actions need (made by init, in .secrets.toml); empty = read-only"),
 
       key("balancer.rate_limit.enabled", ValueType.BOOLEAN, true, "per-client rate limiting on or off"),
       key("balancer.rate_limit.default", ValueType.RATE, Rate.parse("200/minute"), "limit per client address"),

@@ -7,6 +7,8 @@ import java.util.Map;
 /**
  * The effective, validated settings of one environment. Immutable; secrets appear only as {@link Secret}
  * values in {@link #secrets()}, keyed by their dotted path ({@code secret_key}, {@code app_settings.db_password}).
+ * The {@code balancer.admin_token} is not among them: it is the supervisor's, never the app's, so it is
+ * {@link #adminToken()} alone (empty when not set).
  */
 public record Settings(
     String env,
@@ -18,7 +20,8 @@ public record Settings(
     Map<String, Object> appSettings,
     Map<String, Secret> secrets,
     ClusterSettings cluster,
-    BalancerSettings balancer) {
+    BalancerSettings balancer,
+    Secret adminToken) {
 
   public Secret secretKey() {
     return secrets.getOrDefault("secret_key", new Secret(""));

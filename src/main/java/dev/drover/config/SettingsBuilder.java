@@ -8,6 +8,8 @@ import java.util.Map;
 
 /** Turns validated entries into the typed {@link Settings} record. */
 final class SettingsBuilder {
+  private static final String FALLBACKS = "secret_key_fallbacks";
+  private static final String ADMIN_TOKEN = "balancer.admin_token";
   private final Map<String, Entry> entries;
 
   private SettingsBuilder(Map<String, Entry> entries) {
@@ -23,7 +25,14 @@ final class SettingsBuilder {
     Map<String, Secret> secrets = new LinkedHashMap<>();
     for (Entry e : entries.values()) {
       boolean appKey = e.key().path().startsWith(Schema.APP_SETTINGS + ".");
-      if (e.secret() && (appKey || e.value() instanceof String s && !s.isEmpty())) {
+      if (e.key().path().equals(ADMIN_TOKEN)) {
+        continue; // the supervisor's own secret: never handed to workers with the app's
+      } else if (e.key().path().equals(FALLBACKS) && e.value() instanceof List<?> keys) {
+        // a list of secrets, handed to workers one by one as secret_key_fallbacks.0, .1, …
+        for (int i = 0; i < keys.size(); i++) {
+          secrets.put(FALLBACKS + "." + i, new Secret(String.valueOf(keys.get(i))));
+        }
+      } else if (e.secret() && (appKey || e.value() instanceof String s && !s.isEmpty())) {
         secrets.put(e.key().path(), new Secret(String.valueOf(e.value())));
       } else if (appKey) {
         appSettings.put(e.key().path().substring(Schema.APP_SETTINGS.length() + 1), e.value());
@@ -43,7 +52,8 @@ final class SettingsBuilder {
         this.<Duration>get("balancer.read_timeout"), get("balancer.idle_timeout"), get("balancer.upstream_timeout"),
         get("balancer.trusted_proxies"), get("balancer.access_log_format"), get("balancer.admin_listen"), rateLimit, tls);
     return new Settings(env, projectDir, get("app"), this.<List<String>>get("app_classpath"), get("log_level"),
-        get("static.root"), Map.copyOf(appSettings), Map.copyOf(secrets), cluster, balancer);
+        get("static.root"), Map.copyOf(appSettings), Map.copyOf(secrets), cluster, balancer,
+        new Secret(String.valueOf(this.<String>get(ADMIN_TOKEN))));
   }
 
   @SuppressWarnings("unchecked")

@@ -6,7 +6,10 @@ import dev.drover.config.DroverException;
 import dev.drover.config.DroverJar;
 import dev.drover.config.ThisJvm;
 import dev.drover.config.RunLayout;
+import dev.drover.config.Secret;
 import dev.drover.config.SettingsLoader;
+import dev.drover.dashboard.Dashboard;
+import dev.drover.dashboard.Events;
 import dev.drover.supervisor.Cluster;
 import dev.drover.supervisor.Supervisor;
 import dev.drover.wire.StartProgress;
@@ -18,6 +21,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -76,21 +81,40 @@ public final class ClusterRunner {
       // No worker of the project runs now: copies of the jar other than this supervisor's are an earlier run's.
       DroverJar.deleteCopiesBut(layout.libDir(), ThisJvm.classpath());
       Cluster.checkCapacity(config, force);
-      Cluster cluster = new Cluster(config, () -> loader.loadToRun(env), layout, log::event);
+      Events events = new Events(Clock.systemUTC());
+      // A reload may rotate the admin token: the dashboard follows the settings the supervisor last accepted.
+      AtomicReference<Secret> adminToken = new AtomicReference<>(config.settings().adminToken());
+      Cluster cluster = new Cluster(config, () -> {
+        Config next = loader.loadToRun(env);
+        adminToken.set(next.settings().adminToken());
+        return next;
+      }, layout, (level, message) -> {
+        log.event(level, message);
+        events.supervisorLine(message);
+      });
       cluster.checkListenAddresses();
       Supervisor supervisor = cluster.supervisor();
+      boolean admin = !config.settings().balancer().adminListen().isBlank();
+      Dashboard dashboard = new Dashboard(supervisor, cluster.metrics(), events, adminToken::get, ClusterRunner::json,
+          Clock.systemUTC());
+      if (admin) {
+        cluster.adminPages(dashboard.handler());
+      }
       supervisor.onProgress((ready, total) -> {
         out.println("workers ready " + ready + "/" + total);
         out.flush();
         report(StartProgress.progress(ready, total));
       });
       Thread arbiter = new Thread(supervisor::run, "drover-arbiter");
-      try (ControlServer control = new ControlServer(layout.controlSocket(), supervisor, cluster::reopenAccessLog)) {
+      try (dashboard; ControlServer control = new ControlServer(layout.controlSocket(), supervisor, cluster::reopenAccessLog)) {
         PosixSignals.forward(supervisor, cluster::reopenAccessLog);
         arbiter.start();
         try {
           supervisor.started().get();
           cluster.openBalancer();
+          if (admin) {
+            dashboard.start();
+          }
         } catch (ExecutionException | RuntimeException e) {
           Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
           supervisor.stop(Duration.ZERO);
@@ -110,6 +134,15 @@ public final class ClusterRunner {
       }
     }
     return 0;
+  }
+
+  /** The control protocol's encoding, so the dashboard's status is what {@code status --json} prints. */
+  private static String json(Object value) {
+    try {
+      return Protocol.JSON.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Appends a start event for a waiting {@code start -d}; the start itself never fails for want of it. */

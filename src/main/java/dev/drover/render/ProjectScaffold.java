@@ -151,7 +151,10 @@ public final class ProjectScaffold {
         + "# This file is not in git (see .gitignore) and only its owner may read it; every checkout or\n"
         + "# server makes its own.\n"
         + "[default]\n"
-        + "secret_key = \"" + secrets.hex(SecretGenerator.DEFAULT_BYTES) + "\"\n";
+        + "secret_key = \"" + secrets.hex(SecretGenerator.DEFAULT_BYTES) + "\"\n"
+        + "\n[default.balancer]\n"
+        + "# Needed by the dashboard's actions (reload, scale, restart) on balancer.admin_listen.\n"
+        + "admin_token = \"" + secrets.hex(SecretGenerator.DEFAULT_BYTES) + "\"\n";
     FileAttribute<?>[] ownerOnly = path.getFileSystem().supportedFileAttributeViews().contains("posix")
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
         : new FileAttribute<?>[0];

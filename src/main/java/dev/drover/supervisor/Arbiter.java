@@ -335,6 +335,25 @@ final class Arbiter {
   }
 
   /**
+   * Replaces one worker on request (the dashboard's restart), the way recycling does: the new one takes over
+   * once it answers, so no request is dropped. Answers with the snapshot once the slot is settled.
+   */
+  void restartWorker(int id, CompletableFuture<ClusterSnapshot> reply) {
+    Slot slot = slots.get(id);
+    if (state != ClusterState.RUNNING || rollout != null) {
+      reply.completeExceptionally(new DroverException("cannot restart a worker while " + (rollout != null ? "reloading" : state)));
+      return;
+    }
+    if (slot == null || slot.current == null || slot.next != null || slot.current.state != WorkerState.READY) {
+      reply.completeExceptionally(new DroverException("worker " + id + " is not a ready worker; see status"));
+      return;
+    }
+    log.info(slot.current + " restart requested");
+    replace(slot);
+    timers.when(this::settled, () -> reply.complete(snapshot()));
+  }
+
+  /**
    * Replaces a slot's worker. With free ports the new one starts beside the old and takes over once it
    * answers; with fixed ports (base_port) the old one must drain and go first, so its port is free.
    */

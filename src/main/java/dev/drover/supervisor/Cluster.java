@@ -91,6 +91,16 @@ public final class Cluster {
     return supervisor;
   }
 
+  /** The balancer's counters, for the dashboard's history. */
+  public dev.drover.balancer.Metrics metrics() {
+    return balancer.metrics();
+  }
+
+  /** What the admin listener serves beside /metrics; set before {@link #openBalancer()}. */
+  public void adminPages(io.undertow.server.HttpHandler pages) {
+    balancer.adminPages(pages);
+  }
+
   /** Starts accepting clients; throws a DroverException when the listen address cannot be bound. */
   public void openBalancer() {
     balancer.start();

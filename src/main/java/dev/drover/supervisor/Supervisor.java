@@ -155,6 +155,13 @@ public final class Supervisor {
     return reply;
   }
 
+  /** Replaces one worker by a fresh one without dropping a request; completes once the new one serves. */
+  public CompletableFuture<ClusterSnapshot> restartWorker(int id) {
+    CompletableFuture<ClusterSnapshot> reply = new CompletableFuture<>();
+    enqueue(() -> arbiter.restartWorker(id, reply), reply);
+    return reply;
+  }
+
   /** Graceful stop: stop routing, drain up to the timeout, TERM, KILL stragglers. Completes when all are gone. */
   public CompletableFuture<Void> stop(Duration timeout) {
     enqueue(() -> arbiter.stop(timeout), stopped);

@@ -44,11 +44,25 @@ final class AppLoader {
     String app = spec.app() == null ? "" : spec.app().trim();
     Path projectDir = Path.of(spec.projectDir());
     return switch (app) {
-      case DEMO -> new DemoApp(spec.id(), pid, spec.env());
+      case DEMO -> demo();
       case STATIC -> StaticApp.create(projectDir, spec.staticRoot() == null ? "" : spec.staticRoot());
       case "" -> throw new BootException("no app is set (app = \"demo\", \"static\" or a class name)");
       default -> custom(app, projectDir);
     };
+  }
+
+  /** The demo counts the visitor's visits in a session when a secret_key is set, and refuses a weak one. */
+  private HttpHandler demo() throws BootException {
+    if (secrets.get(Sessions.KEY).isEmpty()) {
+      return new DemoApp(spec.id(), pid, spec.env());
+    }
+    Sessions sessions;
+    try {
+      sessions = Sessions.from(new Context());
+    } catch (IllegalArgumentException e) {
+      throw new BootException(e.getMessage(), e);
+    }
+    return sessions.wrap(new DemoApp(spec.id(), pid, spec.env(), true));
   }
 
   private HttpHandler custom(String className, Path projectDir) throws BootException {

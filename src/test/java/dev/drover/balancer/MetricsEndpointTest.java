@@ -127,6 +127,7 @@ class MetricsEndpointTest {
         Map.entry("drover_queue_rejected_total", "counter"),
         Map.entry("drover_connections_rejected_total", "counter"),
         Map.entry("drover_requests_in_flight", "gauge"),
+        Map.entry("drover_admin_refused_total", "counter"),
         Map.entry("drover_worker_up", "gauge"),
         Map.entry("drover_worker_restarts_total", "counter"),
         Map.entry("drover_worker_requests_total", "counter"));

@@ -94,6 +94,9 @@ class ProjectScaffoldTest {
       assertThat(Files.readString(secrets)).contains("[default]", "not in git");
       Config config = new SettingsLoader(dir, Map.of()).load("development");
       assertThat(config.settings().secretKey().reveal()).isEqualTo(secretKey(dir));
+      assertThat(config.settings().adminToken().reveal()).matches("[0-9a-f]{48}")
+          .isNotEqualTo(secretKey(dir));
+      assertThat(config.settings().secrets()).as("the admin token is not the app's").doesNotContainKey("balancer.admin_token");
       assertThat(config.warnings()).isEmpty();
     }
     assertThat(secretKey(first)).isNotEqualTo(secretKey(second));
@@ -265,10 +268,10 @@ class ProjectScaffoldTest {
     assertThat(ProjectScaffold.artifactId(".hidden")).isEqualTo("app");
   }
 
-  /** Every built-in setting, except the named ones and secret_key, is loaded with its default value. */
+  /** Every built-in setting, except the named ones and the secrets init makes, is loaded with its default value. */
   private static void assertDefaultsExcept(Config config, Set<String> except) {
     for (Key key : Schema.keys()) {
-      if (!except.contains(key.path()) && !key.path().equals("secret_key")) {
+      if (!except.contains(key.path()) && !key.path().equals("secret_key") && !key.path().equals("balancer.admin_token")) {
         assertThat(config.entries().get(key.path()).value()).as(key.path()).isEqualTo(key.defaultValue());
       }
     }

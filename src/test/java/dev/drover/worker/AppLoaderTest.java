@@ -130,8 +130,18 @@ class AppLoaderTest {
 
   @Test
   void builtInApps() throws Exception {
-    assertThat(load("demo")).isInstanceOf(DemoApp.class);
+    WorkerSecrets none = WorkerSecrets.parse("{\"secrets\":{}}");
+    assertThat(new AppLoader(spec("demo", List.of()), none, log, 99).load()).isInstanceOf(DemoApp.class);
+    WorkerSecrets strong = WorkerSecrets.parse("{\"secrets\":{\"secret_key\":\"" + "k".repeat(32) + "\"}}");
+    assertThat(new AppLoader(spec("demo", List.of()), strong, log, 99).load())
+        .as("the demo counts visits in a session").isNotInstanceOf(DemoApp.class);
     assertThatThrownBy(() -> load("static")).isInstanceOf(BootException.class).hasMessageContaining("static root");
+  }
+
+  @Test
+  void theDemoRefusesASecretKeyTooWeakToSignSessions() {
+    assertThatThrownBy(() -> load("demo")).isInstanceOf(BootException.class)
+        .hasMessage("secret_key is 6 bytes: signed sessions need at least 32 (make one with: drover secret)");
   }
 
   @Test

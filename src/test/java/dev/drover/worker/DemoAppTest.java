@@ -47,6 +47,34 @@ class DemoAppTest {
   }
 
   @Test
+  void withoutSessionsThePageSaysHowToTurnThemOn() throws Exception {
+    TestHttp.Response page = TestHttp.get(port, "/");
+    assertThat(page.body()).contains("Set <code>secret_key</code>");
+    assertThat(page.header("Set-Cookie")).isNull();
+    assertThat(TestHttp.get(port, "/api/session").body()).isEqualTo("{\"worker\":7,\"worker_visits\":2,\"session_visits\":-1}");
+  }
+
+  @Test
+  void withSessionsThePageShowsTheWorkersCountBesideTheVisitorsOwn() throws Exception {
+    Sessions sessions = Sessions.create(new dev.drover.config.Secret("k".repeat(32)), List.of(),
+        Sessions.DEFAULT_MAX_AGE, java.time.Clock.systemUTC(), System.getLogger("test"));
+    WorkerServer other = new WorkerServer("127.0.0.1", 0, 1, 2, sessions.wrap(new DemoApp(8, 4343, "dev", true)));
+    other.start();
+    try {
+      int p = other.address().getPort();
+      TestHttp.Response first = TestHttp.get(p, "/");
+      String cookie = first.header("Set-Cookie").split(";")[0];
+      TestHttp.Response second = TestHttp.request(p, "GET", "/", java.util.Map.of("Cookie", cookie));
+      assertThat(second.body()).contains("This worker has counted <strong>2</strong> visits",
+          "You have made <strong>2</strong> visits");
+      TestHttp.Response fresh = TestHttp.get(p, "/api/session");
+      assertThat(fresh.body()).isEqualTo("{\"worker\":8,\"worker_visits\":3,\"session_visits\":1}");
+    } finally {
+      other.drainAndStop(0);
+    }
+  }
+
+  @Test
   void slowAnswersAfterTheDelay() throws Exception {
     long start = System.nanoTime();
     TestHttp.Response slow = TestHttp.get(port, "/api/slow?ms=250");
