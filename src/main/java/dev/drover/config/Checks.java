@@ -36,6 +36,7 @@ final class Checks {
     c.resolvable("balancer.listen", (HostPort) value("balancer.listen", entries));
     c.resolvable("balancer.admin_listen", HostPort.parseOptional((String) value("balancer.admin_listen", entries)));
     c.appClass();
+    c.signingKeys();
     c.existingFile("balancer.tls.cert");
     c.existingFile("balancer.tls.key");
   }
@@ -113,6 +114,34 @@ final class Checks {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** A secret_key set but too short would stop every worker that signs sessions; fallbacks likewise. */
+  private void signingKeys() {
+    String key = secretText("secret_key");
+    if (!key.isEmpty() && bytes(key) < Secret.MIN_SIGNING_KEY_BYTES) {
+      problem("secret_key", "is " + bytes(key) + " bytes: signed sessions need at least " + Secret.MIN_SIGNING_KEY_BYTES
+          + " (make one with: drover secret)");
+    }
+    Entry fallbacks = entries.get("secret_key_fallbacks");
+    if (fallbacks != null && fallbacks.value() instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        String old = list.get(i) instanceof Secret s ? s.reveal() : String.valueOf(list.get(i));
+        if (bytes(old) < Secret.MIN_SIGNING_KEY_BYTES) {
+          problem("secret_key_fallbacks", "entry " + (i + 1) + " is " + bytes(old) + " bytes: signed sessions need at least "
+              + Secret.MIN_SIGNING_KEY_BYTES);
+        }
+      }
+    }
+  }
+
+  private String secretText(String path) {
+    Object value = value(path, entries);
+    return value instanceof Secret s ? s.reveal() : String.valueOf(value);
+  }
+
+  private static int bytes(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   private void existingFile(String path) {

@@ -5,6 +5,9 @@ package dev.drover.config;
  * line or an error message shows as {@value #MASK}; only {@link #reveal()} gives the value.
  */
 public final class Secret {
+  /** The shortest key drover signs with (HMAC-SHA256 wants a key as long as its output). */
+  public static final int MIN_SIGNING_KEY_BYTES = 32;
+
   public static final String MASK = "********";
 
   private final String value;

@@ -39,7 +39,7 @@ public final class Sessions {
   /** The cookie's name. */
   public static final String COOKIE = "drover_session";
   /** A shorter key could be guessed offline from one cookie; HMAC-SHA256 wants its output size at least. */
-  public static final int MIN_KEY_BYTES = 32;
+  public static final int MIN_KEY_BYTES = Secret.MIN_SIGNING_KEY_BYTES;
   /** Browsers keep cookies up to about 4096 bytes, name and attributes included. */
   public static final int MAX_COOKIE_BYTES = 4000;
   public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(31);

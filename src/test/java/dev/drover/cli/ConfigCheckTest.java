@@ -24,6 +24,8 @@ class ConfigCheckTest {
   private static final Map<String, String> BAD = Map.ofEntries(
       Map.entry("app", "\"com.example.Missing\""),
       Map.entry("app_classpath", "[\"target/classes\"]"),
+      Map.entry("secret_key", "\"too-short-to-sign\""),
+      Map.entry("secret_key_fallbacks", "[\"old-and-short\"]"),
       Map.entry("log_level", "\"LOUD\""),
       Map.entry("cluster.workers", "10000"),
       Map.entry("cluster.runtime", "\"podman\""),
@@ -57,7 +59,7 @@ class ConfigCheckTest {
       Map.entry("balancer.tls.redirect_from", "70000"));
 
   /** Free-form strings start accepts whatever they hold. */
-  private static final Set<String> ANY_VALUE_IS_FINE = Set.of("secret_key", "static.root");
+  private static final Set<String> ANY_VALUE_IS_FINE = Set.of("static.root", "balancer.admin_token");
 
   @TempDir
   Path dir;

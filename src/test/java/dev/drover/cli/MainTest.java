@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
-  private static final String SECRET = "0123456789abcdef-very-secret";
+  private static final String SECRET = "0123456789abcdef-very-secret-0123456789";
   private static final String DB_PASSWORD = "pw-never-shown";
 
   @TempDir
