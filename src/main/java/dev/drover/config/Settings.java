@@ -18,7 +18,9 @@ public record Settings(
     Map<String, Object> appSettings,
     Map<String, Secret> secrets,
     ClusterSettings cluster,
-    BalancerSettings balancer) {
+    BalancerSettings balancer,
+    DockerSettings docker,
+    KubernetesSettings kubernetes) {
 
   public Secret secretKey() {
     return secrets.getOrDefault("secret_key", new Secret(""));

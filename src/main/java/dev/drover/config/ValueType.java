@@ -76,6 +76,14 @@ public interface ValueType {
 
   ValueType RATE = new Parsed("a rate such as \"200/minute\" or \"10/second\"", Rate::parse);
 
+  /** Docker's CPU count: a decimal of at most 3 places, kept as its text; "0" means no limit. */
+  ValueType CPUS = new Parsed("a CPU count such as \"1\" or \"0.5\"", text -> {
+    if (!text.matches("[0-9]{1,4}(\\.[0-9]{1,3})?")) {
+      throw new IllegalArgumentException("a CPU count such as \"1\" or \"0.5\"");
+    }
+    return text;
+  });
+
   ValueType HOST_PORT = new Parsed("host:port such as \"127.0.0.1:8000\"", HostPort::parse);
 
   ValueType WORKERS = new Parsed("\"auto\" or a positive integer", Workers::parse) {
