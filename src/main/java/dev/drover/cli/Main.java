@@ -41,6 +41,7 @@ public final class Main {
     cmd.addSubcommand(new InitCommand(cli));
     cmd.addSubcommand(ConfigCommand.commandLine(cli));
     cmd.addSubcommand(new GenerateCommand(cli));
+    cmd.addSubcommand(ImageCommand.commandLine(cli));
     cmd.addSubcommand(new SecretCommand(cli));
     cmd.addSubcommand(new StartCommand(cli));
     cmd.addSubcommand(new StopCommand(cli));

@@ -85,6 +85,8 @@ public final class ImageContext {
         + "COPY " + JAR_ENTRY + " " + ImageLayout.DROVER_JAR + "\n"
         + "COPY " + APP_DIR + " " + ImageLayout.PROJECT_DIR + "/\n"
         + "WORKDIR " + ImageLayout.PROJECT_DIR + "\n"
+        // A base made FROM scratch has no locale; without one Java writes UTF-8 output as '?'.
+        + "ENV LANG=C.UTF-8\n"
         + "LABEL " + DockerLabels.PROJECT + "=\"" + name + "\"\n"
         + "CMD " + jsonArray(ImageLayout.startCommand()) + "\n";
   }
