@@ -1,0 +1,63 @@
+package dev.drover.runtime.docker;
+
+import dev.drover.config.DroverException;
+import dev.drover.config.RunLayout;
+import dev.drover.config.Settings;
+import dev.drover.config.ThisJvm;
+import dev.drover.runtime.JvmOptions;
+import dev.drover.runtime.WorkerLauncher;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * {@code cluster.runtime = "docker"} for one supervisor: checked before any worker starts (daemon reachable,
+ * image present, an earlier run's containers removed), so each problem is one line from {@code start}; then a
+ * {@link DockerLauncher} per settings, as the supervisor asks on reload.
+ */
+public final class DockerRuntime {
+  private final DockerConnection docker;
+  private final RunLayout layout;
+  private final Consumer<String> log;
+  private String image;
+
+  private DockerRuntime(DockerConnection docker, RunLayout layout, Consumer<String> log, String image) {
+    this.docker = docker;
+    this.layout = layout;
+    this.log = log;
+    this.image = image;
+  }
+
+  /** Connects, finds the image, removes leftovers; throws a {@link DroverException} saying what to do. */
+  public static DockerRuntime open(Settings settings, RunLayout layout, Consumer<String> log) {
+    DockerConnection docker = DockerConnection.open();
+    try {
+      String image = DockerLauncher.requireImage(docker, settings, droverJar());
+      int removed = DockerLauncher.removeLeftovers(docker, layout);
+      if (removed > 0) {
+        log.accept("removed " + removed + " container(s) left by an earlier supervisor of this project");
+      }
+      log.accept("docker runtime: image " + image + " on " + docker.host());
+      return new DockerRuntime(docker, layout, log, image);
+    } catch (RuntimeException e) {
+      docker.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The launcher for settings a reload brings. A reload whose image is missing keeps the running image and says
+   * so, rather than failing half-way through the generation change.
+   */
+  public synchronized WorkerLauncher launcherFor(Settings settings) {
+    try {
+      image = DockerLauncher.requireImage(docker, settings, droverJar());
+    } catch (DroverException e) {
+      log.accept(e.getMessage() + "; the workers keep image " + image);
+    }
+    return new DockerLauncher(docker, layout, settings, image, JvmOptions.orDefault(settings.cluster().jvmOptions()));
+  }
+
+  private static Path droverJar() {
+    return Path.of(ThisJvm.classpath().split(java.io.File.pathSeparator)[0]);
+  }
+}
