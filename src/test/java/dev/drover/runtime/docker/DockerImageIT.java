@@ -131,6 +131,20 @@ class DockerImageIT {
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.body()).contains("\"worker\"");
 
+    // The secrets came from the mounted file, not from the image or the compose file.
+    String container = Peers.run(List.of("docker-compose", "-f", "docker-compose.yml", "ps", "-q"), project,
+        Duration.ofMinutes(1)).output().strip();
+    Peers.Result origin = DockerPeer.docker("exec", container, "/opt/jre/bin/java", "-jar", "/opt/drover/drover.jar",
+        "-C", "/app", "config", "show", "--origin");
+    assertThat(origin.output()).containsPattern("secret_key = \"\\*+\" +# \\.secrets\\.toml:2");
+
+    // The supervisor is the container's pid 1, and SIGTERM from docker stops it gracefully, exit 0.
+    Peers.Result stop = Peers.run(List.of("docker-compose", "-f", "docker-compose.yml", "stop"), project,
+        Duration.ofMinutes(2));
+    assertThat(stop.ok()).as(stop.output()).isTrue();
+    assertThat(DockerPeer.docker("inspect", "-f", "{{.State.ExitCode}}", container).output().strip()).isEqualTo("0");
+    assertThat(DockerPeer.docker("logs", container).output()).contains("pid 1").contains("stopped");
+
     Peers.Result down = Peers.run(List.of("docker-compose", "-f", "docker-compose.yml", "down", "-v"), project,
         Duration.ofMinutes(2));
     assertThat(down.ok()).as(down.output()).isTrue();
