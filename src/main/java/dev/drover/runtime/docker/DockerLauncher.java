@@ -147,17 +147,25 @@ public final class DockerLauncher implements WorkerLauncher {
       return new ContainerWorker(client, id, pid == null ? -1 : pid, outputDone, stdin, attach, specFile);
     } catch (NotFoundException e) {
       cleanUp(client, id, specFile);
-      throw new DroverException("cannot start worker " + spec.id() + " as a container: image " + image
-          + " not found (run 'drover image build')", e);
+      return failed(spec, "image " + image + " not found (run 'drover image build')");
     } catch (IOException | RuntimeException e) {
       cleanUp(client, id, specFile);
-      throw new DroverException("cannot start worker " + spec.id() + " as a container of " + image + ": "
-          + DockerConnection.rootMessage(e), e);
+      return failed(spec, "cannot start a container of " + image + ": " + DockerConnection.rootMessage(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cleanUp(client, id, specFile);
-      throw new DroverException("interrupted while starting worker " + spec.id(), e);
+      return failed(spec, "interrupted while starting its container");
     }
+  }
+
+  /** The daemon refused: written to the worker's log as its boot error, so the supervisor reports it as one. */
+  private WorkerProcess failed(WorkerSpec spec, String why) {
+    try (OutputStream log = new FileOutputStream(layout.workerLog(spec.id()).toFile(), true)) {
+      log.write(("boot error: " + why + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // no log to write to: the exit code alone still stops a restart loop
+    }
+    return new FailedLaunch();
   }
 
   private CreateContainerCmd create(DockerClient client, WorkerSpec spec, Path specFile) {

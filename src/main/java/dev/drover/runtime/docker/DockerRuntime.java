@@ -15,6 +15,7 @@ import java.util.function.Consumer;
  * {@link DockerLauncher} per settings, as the supervisor asks on reload.
  */
 public final class DockerRuntime {
+  private static final long MIN_MEMORY = 6L << 20;
   private final DockerConnection docker;
   private final RunLayout layout;
   private final Consumer<String> log;
@@ -31,6 +32,7 @@ public final class DockerRuntime {
   public static DockerRuntime open(Settings settings, RunLayout layout, Consumer<String> log) {
     DockerConnection docker = DockerConnection.open();
     try {
+      checkLimits(docker, settings);
       String image = DockerLauncher.requireImage(docker, settings, droverJar());
       int removed = DockerLauncher.removeLeftovers(docker, layout);
       if (removed > 0) {
@@ -41,6 +43,24 @@ public final class DockerRuntime {
     } catch (RuntimeException e) {
       docker.close();
       throw e;
+    }
+  }
+
+  /** Docker's own bounds for the limits, checked before any container is made, naming the keys. */
+  static void checkLimits(DockerConnection docker, Settings settings) {
+    long memory = settings.docker().memory().bytes();
+    if (memory > 0 && memory < MIN_MEMORY) {
+      throw new DroverException("docker.memory = \"" + settings.docker().memory() + "\" is below Docker's minimum of 6MB"
+          + " (a worker JVM needs about 64MB): raise it in [" + settings.env() + ".docker] of settings.toml, or 0 for none");
+    }
+    long nano = settings.docker().nanoCpus();
+    if (nano == 0) {
+      return;
+    }
+    Integer cpus = docker.client().infoCmd().exec().getNCPU();
+    if (nano < 10_000_000L || (cpus != null && nano > cpus * 1_000_000_000L)) {
+      throw new DroverException("docker.cpus = \"" + settings.docker().cpus() + "\" is outside what the daemon allows,"
+          + " 0.01 to " + cpus + " (its CPUs): change it in [" + settings.env() + ".docker] of settings.toml, or \"0\" for none");
     }
   }
 

@@ -117,6 +117,33 @@ class DockerRuntimeIT {
     assertThat(DockerPeer.containersOf(cluster.project)).isEmpty();
   }
 
+  @Test
+  void limitsDockerWouldRefuseAreOneLineNamingTheKey() throws Exception {
+    Path settings = cluster.project.resolve("settings.toml");
+    Files.writeString(settings, Files.readString(settings).replace("memory = \"256MB\"", "memory = \"1KB\""));
+
+    Drover.Result r = cluster.drover("start", "-d");
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("docker.memory = \"1KB\" is below Docker's minimum of 6MB");
+    assertThat(DockerPeer.containersOf(cluster.project)).isEmpty();
+  }
+
+  @Test
+  void aReloadWhoseImageIsGoneIsAbortedAndTheRunningWorkersKeepServing() throws Exception {
+    cluster.start();
+    Set<Long> before = cluster.pids();
+    DockerPeer.docker("rmi", "-f", image);
+
+    Drover.Result reload = cluster.drover("reload");
+
+    assertThat(reload.code()).isEqualTo(1);
+    assertThat(reload.out()).contains("boot error: image " + image + " not found (run 'drover image build')");
+    assertThat(cluster.pids()).isEqualTo(before);
+    assertThat(cluster.get("/api/info").statusCode()).isEqualTo(200);
+    assertContainersAreTheWorkers();
+  }
+
   /** Exactly one container per listed worker, and each one's process is the worker's pid. */
   private void assertContainersAreTheWorkers() throws Exception {
     Set<Long> pids = cluster.pids();
