@@ -34,6 +34,8 @@ class DockerRuntimeIT {
   Path tmp;
   TestCluster cluster;
   String image;
+  /** The image's id: a test that untags it while containers still use it must not leave it dangling. */
+  String imageId;
 
   @BeforeEach
   void project() throws Exception {
@@ -46,6 +48,7 @@ class DockerRuntimeIT {
     Matcher m = Pattern.compile("built (\\S+) \\(").matcher(built.out());
     assertThat(m.find()).isTrue();
     image = m.group(1);
+    imageId = DockerPeer.docker("image", "inspect", "-f", "{{.Id}}", image).output().strip();
   }
 
   @AfterEach
@@ -56,8 +59,8 @@ class DockerRuntimeIT {
     cluster.drover("stop");
     List<String> left = DockerPeer.containersOf(cluster.project);
     left.forEach(id -> DockerPeer.docker("rm", "-f", id));
-    if (image != null) {
-      DockerPeer.docker("rmi", "-f", image);
+    if (imageId != null) {
+      DockerPeer.docker("rmi", "-f", imageId);
     }
     assertThat(left).as("containers left behind").isEmpty();
     cluster.stopAndAssertNothingLeft();
