@@ -53,6 +53,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheDockerRuntimeTalksToDocker() {
+    noClasses().that().resideOutsideOfPackage("dev.drover.runtime.docker..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.github.dockerjava..")
+        .check(classes);
+  }
+
+  @Test
   void nothingImportsCli() {
     noClasses().that().resideOutsideOfPackage("dev.drover.cli..")
         .should().dependOnClassesThat().resideInAPackage("dev.drover.cli..")

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.drover.balancer.Balancer;
 import dev.drover.config.Config;
 import dev.drover.config.ConfigException;
+import dev.drover.config.DroverException;
 import dev.drover.config.Entry;
+import dev.drover.runtime.docker.DockerRuntime;
+import java.util.List;
 import dev.drover.config.ConfigDiff;
 import dev.drover.config.ConfigReport;
 import java.util.concurrent.Callable;
@@ -84,8 +87,13 @@ final class ConfigCommand implements Callable<Integer> {
       Config config = cli.loadToRun();
       try {
         Balancer.check(config.settings().balancer(), cli.options.projectDir());
+        if (config.settings().cluster().runtime().equals("docker")) {
+          DockerRuntime.check(config.settings());
+        }
       } catch (ConfigException e) {
         throw new ConfigException(e.problems().stream().map(p -> located(config, p)).toList());
+      } catch (DroverException e) {
+        throw new ConfigException(List.of(located(config, e.getMessage())));
       }
       cli.out.println("settings are valid (environment " + config.env() + ", " + cli.options.projectDir() + ")");
       return ExitCodes.OK;
@@ -94,8 +102,8 @@ final class ConfigCommand implements Callable<Integer> {
 
   /** Puts the file and line of the key a problem starts with in front of it, as the settings' own problems have. */
   static String located(Config config, String problem) {
-    int end = problem.indexOf(':');
-    Entry entry = end > 0 ? config.entries().get(problem.substring(0, end)) : null;
+    java.util.regex.Matcher key = java.util.regex.Pattern.compile("^[a-z_.]+").matcher(problem);
+    Entry entry = key.find() ? config.entries().get(key.group()) : null;
     return entry != null && entry.origin().isFile() ? entry.origin() + " " + problem : problem;
   }
 

@@ -46,6 +46,7 @@ public final class Main {
     all.put("init", InitCommand::new);
     all.put("config", ConfigCommand::commandLine);
     all.put("generate", GenerateCommand::new);
+    all.put("image", ImageCommand::commandLine);
     all.put("secret", SecretCommand::new);
     all.put("start", StartCommand::new);
     all.put("stop", StopCommand::new);

@@ -31,7 +31,6 @@ final class Checks {
 
   static void run(Map<String, Entry> entries, Path projectDir, int cores, Problems problems) {
     Checks c = new Checks(entries, projectDir, cores, problems);
-    c.runtime();
     c.workerPorts();
     c.resolvable("balancer.listen", (HostPort) value("balancer.listen", entries));
     c.resolvable("balancer.admin_listen", HostPort.parseOptional((String) value("balancer.admin_listen", entries)));
@@ -52,13 +51,6 @@ final class Checks {
       problems.at(origin.source(), origin.line(), 0, path + " " + text);
     } else {
       problems.add(where + path + " " + text);
-    }
-  }
-
-  private void runtime() {
-    String runtime = (String) value("cluster.runtime", entries);
-    if (!runtime.equals("process")) {
-      problem("cluster.runtime", "= \"" + runtime + "\" is not available in this version; only \"process\" runs workers");
     }
   }
 

@@ -60,7 +60,23 @@ public final class Schema {
 
       key("balancer.tls.cert", ValueType.STRING, "", "PEM certificate chain; empty = plain HTTP"),
       key("balancer.tls.key", ValueType.STRING, "", "PEM private key (the path may live in .secrets.toml)"),
-      key("balancer.tls.redirect_from", ValueType.integer(0, 65535), 0, "HTTP port that redirects to HTTPS; 0 = none"));
+      key("balancer.tls.redirect_from", ValueType.integer(0, 65535), 0, "HTTP port that redirects to HTTPS; 0 = none"),
+
+      key("docker.base_image", ValueType.STRING, "drover-jre:17", "image with a Java 17+ runtime at /opt/jre that worker images start from"),
+      key("docker.image", ValueType.STRING, "", "worker image to run; empty = the tag 'drover image build' gives the project now"),
+      key("docker.memory", ValueType.SIZE, DataSize.ofBytes(0), "memory limit per container (cgroup); 0 = none"),
+      key("docker.cpus", ValueType.CPUS, "0", "CPU limit per container, such as \"1\" or \"0.5\"; \"0\" = none"),
+
+      key("kubernetes.replicas", ValueType.integer(1, 10_000), 2, "pods of the Deployment, each a balancer and its workers"),
+      key("kubernetes.namespace", ValueType.STRING, "", "namespace of every object; empty = the kubectl context's"),
+      key("kubernetes.cpu_request", ValueType.QUANTITY, "500m", "CPU requested per pod (a Kubernetes quantity)"),
+      key("kubernetes.memory_request", ValueType.QUANTITY, "512Mi", "memory requested per pod"),
+      key("kubernetes.cpu_limit", ValueType.QUANTITY, "", "CPU limit per pod; empty = none"),
+      key("kubernetes.memory_limit", ValueType.QUANTITY, "1Gi", "memory limit per pod; empty = none"),
+      key("kubernetes.hpa_max_replicas", ValueType.integer(0, 10_000), 0, "HorizontalPodAutoscaler up to this many pods; 0 = no autoscaler"),
+      key("kubernetes.hpa_cpu_percent", ValueType.integer(1, 1000), 80, "average CPU use the autoscaler aims for"),
+      key("kubernetes.ingress_host", ValueType.STRING, "", "host name of an ingress-nginx Ingress; empty = no Ingress"),
+      key("kubernetes.ingress_class", ValueType.STRING, "nginx", "ingressClassName of the Ingress"));
 
   /** The free-form table of settings for the app itself; its secret-looking keys are masked like any other. */
   public static final String APP_SETTINGS = "app_settings";

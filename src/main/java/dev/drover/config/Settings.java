@@ -21,7 +21,9 @@ public record Settings(
     Map<String, Secret> secrets,
     ClusterSettings cluster,
     BalancerSettings balancer,
-    Secret adminToken) {
+    Secret adminToken,
+    DockerSettings docker,
+    KubernetesSettings kubernetes) {
 
   public Secret secretKey() {
     return secrets.getOrDefault("secret_key", new Secret(""));

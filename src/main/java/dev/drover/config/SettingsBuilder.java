@@ -51,9 +51,15 @@ final class SettingsBuilder {
         get("balancer.max_connections_per_ip"), get("balancer.max_body"), get("balancer.max_header_size"),
         this.<Duration>get("balancer.read_timeout"), get("balancer.idle_timeout"), get("balancer.upstream_timeout"),
         get("balancer.trusted_proxies"), get("balancer.access_log_format"), get("balancer.admin_listen"), rateLimit, tls);
+    DockerSettings docker = new DockerSettings(get("docker.base_image"), get("docker.image"), get("docker.memory"),
+        get("docker.cpus"));
+    KubernetesSettings kubernetes = new KubernetesSettings(get("kubernetes.replicas"), get("kubernetes.namespace"),
+        get("kubernetes.cpu_request"), get("kubernetes.memory_request"), get("kubernetes.cpu_limit"),
+        get("kubernetes.memory_limit"), get("kubernetes.hpa_max_replicas"), get("kubernetes.hpa_cpu_percent"),
+        get("kubernetes.ingress_host"), get("kubernetes.ingress_class"));
     return new Settings(env, projectDir, get("app"), this.<List<String>>get("app_classpath"), get("log_level"),
         get("static.root"), Map.copyOf(appSettings), Map.copyOf(secrets), cluster, balancer,
-        new Secret(String.valueOf(this.<String>get(ADMIN_TOKEN))));
+        new Secret(String.valueOf(this.<String>get(ADMIN_TOKEN))), docker, kubernetes);
   }
 
   @SuppressWarnings("unchecked")

@@ -24,6 +24,8 @@ import org.tomlj.TomlParseResult;
 public final class SettingsLoader {
   public static final String SETTINGS_FILE = "settings.toml";
   public static final String SECRETS_FILE = ".secrets.toml";
+  /** Where Docker and Kubernetes mount secrets into a container. */
+  static final Path MOUNTED_SECRETS = Path.of("/run/secrets");
   public static final String DEFAULT_ENV = "development";
   public static final String ENV_VARIABLE = "DROVER_ENV";
   private static final String PREFIX = "DROVER_";
@@ -168,6 +170,18 @@ public final class SettingsLoader {
     return PREFIX + path.toUpperCase(Locale.ROOT).replace(".", "__");
   }
 
+  /**
+   * A secret Kubernetes mounts for a non-root pod is group-readable by design (its group is the pod's fsGroup,
+   * which only the pod's own processes hold), so under {@code /run/secrets/} only others may not read it.
+   */
+  private static boolean mountedSecret(Path secrets) {
+    try {
+      return secrets.toRealPath().startsWith(MOUNTED_SECRETS);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static void checkPermissions(Path secrets, String env, Problems problems, List<String> warnings) {
     Set<PosixFilePermission> perms;
     try {
@@ -175,7 +189,9 @@ public final class SettingsLoader {
     } catch (UnsupportedOperationException | IOException e) {
       return;
     }
-    Set<PosixFilePermission> open = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+    Set<PosixFilePermission> open = mountedSecret(secrets)
+        ? Set.of(PosixFilePermission.OTHERS_READ)
+        : Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
     if (perms.stream().noneMatch(open::contains)) {
       return;
     }

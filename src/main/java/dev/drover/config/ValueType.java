@@ -76,6 +76,23 @@ public interface ValueType {
 
   ValueType RATE = new Parsed("a rate such as \"200/minute\" or \"10/second\"", Rate::parse);
 
+  /** Docker's CPU count: a decimal of at most 3 places, kept as its text; "0" means no limit. */
+  ValueType CPUS = new Parsed("a CPU count such as \"1\" or \"0.5\"", text -> {
+    if (!text.matches("[0-9]{1,4}(\\.[0-9]{1,3})?")) {
+      throw new IllegalArgumentException("a CPU count such as \"1\" or \"0.5\"");
+    }
+    return text;
+  });
+
+  /** A Kubernetes resource quantity, or empty for none: what a cluster would refuse is refused here first. */
+  ValueType QUANTITY = new Parsed("a Kubernetes quantity such as \"500m\", \"2\" or \"512Mi\", or empty", text -> {
+    String t = text.trim();
+    if (!t.isEmpty() && !t.matches("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?")) {
+      throw new IllegalArgumentException("a Kubernetes quantity such as \"500m\", \"2\" or \"512Mi\", or empty");
+    }
+    return t;
+  });
+
   ValueType HOST_PORT = new Parsed("host:port such as \"127.0.0.1:8000\"", HostPort::parse);
 
   /** An optional listen address kept as its text: empty (off), or host:port where port 0 takes a free port. */

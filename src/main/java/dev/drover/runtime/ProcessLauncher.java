@@ -82,13 +82,11 @@ public final class ProcessLauncher implements WorkerLauncher {
   @Override
   public WorkerProcess launch(WorkerSpec spec, Map<String, Secret> secrets) {
     try {
-      Files.createDirectories(layout.runDir());
       Files.createDirectories(layout.logsDir());
       // One file per launch, not per slot: two workers of a slot can start at once (a reload's new one and
       // the restart of a killed old one), and with a shared file the first to boot would read the second's
       // port. The file goes when its worker does.
-      Path specFile = Files.createTempFile(layout.runDir(), "worker-" + spec.id() + "-", ".json");
-      WorkerSpecs.write(specFile, spec);
+      Path specFile = writeSpec(layout, spec);
       CdsArchive.Launch sharing = archive == null ? CdsArchive.Launch.NONE : archive.launch();
       List<String> command = new ArrayList<>();
       command.add(javaBinary);
@@ -139,7 +137,23 @@ public final class ProcessLauncher implements WorkerLauncher {
   }
 
   private static void sendSecrets(OutputStream stdin, Map<String, Secret> secrets) throws IOException {
-    stdin.write((SecretsLine.encode(secrets) + "\n").getBytes(StandardCharsets.UTF_8));
+    stdin.write(secretsLine(secrets));
     stdin.flush();
+  }
+
+  /**
+   * Writes the spec of one launch to its own file in {@code .drover/run/}; every runtime hands workers their spec
+   * this way. The caller deletes it when its worker is gone.
+   */
+  public static Path writeSpec(RunLayout layout, WorkerSpec spec) throws IOException {
+    Files.createDirectories(layout.runDir());
+    Path specFile = Files.createTempFile(layout.runDir(), "worker-" + spec.id() + "-", ".json");
+    WorkerSpecs.write(specFile, spec);
+    return specFile;
+  }
+
+  /** The first line on a worker's stdin, newline included: every runtime sends secrets in this one form. */
+  public static byte[] secretsLine(Map<String, Secret> secrets) {
+    return (SecretsLine.encode(secrets) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -3,12 +3,12 @@ package dev.drover.supervisor;
 import dev.drover.balancer.Balancer;
 import dev.drover.balancer.WorkerGauge;
 import dev.drover.config.Config;
-import dev.drover.config.DroverException;
 import dev.drover.config.RunLayout;
 import dev.drover.config.ThisJvm;
 import dev.drover.runtime.CdsArchive;
 import dev.drover.runtime.JvmOptions;
 import dev.drover.runtime.ProcessLauncher;
+import dev.drover.runtime.docker.DockerRuntime;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,18 +28,18 @@ public final class Cluster {
   private final Supervisor supervisor;
 
   public Cluster(Config config, Supplier<Config> reloadFrom, RunLayout layout, EventLog log) {
-    if (!config.settings().cluster().runtime().equals("process")) {
-      throw new DroverException("cluster.runtime = \"" + config.settings().cluster().runtime()
-          + "\" is not available in this version; only \"process\" runs workers (set it in settings.toml)");
-    }
     this.balancer = new Balancer(config.settings().balancer(),
         (id, reason) -> log.warn("balancer: backend " + id + " failed: " + reason),
         config.settings().projectDir(), layout.accessLog());
     // This supervisor holds the project's lock and has started no worker yet: what is left is an earlier run's.
-    ProcessLauncher.adoptLeftoverArchives(layout, JvmOptions.orDefault(config.settings().cluster().jvmOptions()), log::info);
-    this.supervisor = new Supervisor(config, reloadFrom,
-        settings -> ProcessLauncher.sharingClasses(layout, JvmOptions.orDefault(settings.cluster().jvmOptions()), log::info),
-        new BalancerBackends(balancer), layout, log);
+    Supervisor.Launchers launchers;
+    if (config.settings().cluster().runtime().equals("docker")) {
+      launchers = DockerRuntime.open(config.settings(), layout, log::info)::launcherFor;
+    } else {
+      ProcessLauncher.adoptLeftoverArchives(layout, JvmOptions.orDefault(config.settings().cluster().jvmOptions()), log::info);
+      launchers = settings -> ProcessLauncher.sharingClasses(layout, JvmOptions.orDefault(settings.cluster().jvmOptions()), log::info);
+    }
+    this.supervisor = new Supervisor(config, reloadFrom, launchers, new BalancerBackends(balancer), layout, log);
     balancer.workerGauges(this::workerGauges);
   }
 

@@ -29,6 +29,15 @@ class ConfigCheckTest {
       Map.entry("log_level", "\"LOUD\""),
       Map.entry("cluster.workers", "10000"),
       Map.entry("cluster.runtime", "\"podman\""),
+      Map.entry("docker.memory", "\"a lot\""),
+      Map.entry("docker.cpus", "\"two\""),
+      Map.entry("kubernetes.replicas", "0"),
+      Map.entry("kubernetes.cpu_request", "\"half a core\""),
+      Map.entry("kubernetes.memory_request", "\"512 MB\""),
+      Map.entry("kubernetes.cpu_limit", "\"1 cpu\""),
+      Map.entry("kubernetes.memory_limit", "\"1gb\""),
+      Map.entry("kubernetes.hpa_max_replicas", "-1"),
+      Map.entry("kubernetes.hpa_cpu_percent", "0"),
       Map.entry("cluster.base_port", "65535"),
       Map.entry("cluster.timeout", "\"soon\""),
       Map.entry("cluster.graceful_timeout", "\"-1s\""),
@@ -59,7 +68,8 @@ class ConfigCheckTest {
       Map.entry("balancer.tls.redirect_from", "70000"));
 
   /** Free-form strings start accepts whatever they hold. */
-  private static final Set<String> ANY_VALUE_IS_FINE = Set.of("static.root", "balancer.admin_token");
+  private static final Set<String> ANY_VALUE_IS_FINE = Set.of("static.root", "balancer.admin_token",
+      "docker.base_image", "docker.image", "kubernetes.namespace", "kubernetes.ingress_host", "kubernetes.ingress_class");
 
   @TempDir
   Path dir;
