@@ -54,7 +54,7 @@ class DockerImageIT {
         [default.balancer]
         listen = "127.0.0.1:%d"
         """.formatted(port));
-    Files.writeString(project.resolve(".secrets.toml"), "[default]\nsecret_key = \"k-123456\"\n");
+    Files.writeString(project.resolve(".secrets.toml"), "[default]\nsecret_key = \"k-123456-0123456789abcdef0123456789\"\n");
     Files.setPosixFilePermissions(project.resolve(".secrets.toml"),
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
   }
