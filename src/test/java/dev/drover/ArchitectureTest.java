@@ -49,7 +49,7 @@ class ArchitectureTest {
     mayImportOnly("balancer", "config");
     mayImportOnly("supervisor", "config", "wire", "runtime", "balancer", "render");
     mayImportOnly("dashboard", "supervisor", "balancer", "config");
-    mayImportOnly("control", "supervisor", "dashboard", "runtime", "config", "wire");
+    mayImportOnly("control", "supervisor", "dashboard", "config", "wire");
   }
 
   @Test

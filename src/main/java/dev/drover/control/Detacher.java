@@ -213,7 +213,7 @@ public final class Detacher {
       }
     }
     Process child = new ProcessBuilder(supervisorCommand()).directory(layout.projectDir().toFile()).inheritIO().start();
-    PosixSignals.relay(child.pid());
+    PosixSignals.relay(child, new ControlClient(layout));
     return child.waitFor();
   }
 

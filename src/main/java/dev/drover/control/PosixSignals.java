@@ -1,7 +1,6 @@
 package dev.drover.control;
 
 import dev.drover.supervisor.Supervisor;
-import dev.drover.runtime.Signals;
 import sun.misc.Signal;
 
 /** Turns the supervisor's POSIX signals into arbiter events, as gunicorn's master does. */
@@ -20,14 +19,31 @@ final class PosixSignals {
   }
 
   /**
-   * Passes every signal a supervisor acts on, USR1 included, to the process {@code pid}: a foreground
-   * {@code drover start} relays them to the supervisor it runs as its child.
+   * Passes every signal a supervisor acts on to the supervisor a foreground {@code drover start} runs as its
+   * child: TERM and INT as SIGTERM through the JDK, the others as what they mean, over the control socket
+   * (HUP reload, TTIN/TTOU one worker more or less, USR1 reopen the access log), so no {@code kill} binary is
+   * needed (a FROM-scratch container has none).
    */
-  static void relay(long pid) {
-    handle("USR1", () -> Signals.send(pid, "USR1"));
-    for (String name : HANDLED) {
-      handle(name, () -> Signals.send(pid, name));
-    }
+  static void relay(Process child, ControlClient control) {
+    handle("TERM", () -> child.toHandle().destroy());
+    handle("INT", () -> child.toHandle().destroy());
+    handle("HUP", () -> inBackground(() -> control.reload(false, false)));
+    handle("TTIN", () -> inBackground(() -> control.scale(control.status().desiredWorkers() + 1, false)));
+    handle("TTOU", () -> inBackground(() -> control.scale(Math.max(1, control.status().desiredWorkers() - 1), false)));
+    handle("USR1", () -> inBackground(control::reopenLogs));
+  }
+
+  /** Off the signal thread; a refusal (a reload of bad settings) is the supervisor's to log, not this command's. */
+  private static void inBackground(Runnable action) {
+    Thread t = new Thread(() -> {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        // the supervisor logged why
+      }
+    }, "drover-signal-relay");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static void handle(String name, Runnable action) {
