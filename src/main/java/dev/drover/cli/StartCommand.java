@@ -28,8 +28,11 @@ final class StartCommand implements Callable<Integer> {
     if (detach) {
       return new Detacher(cli.loader(), cli.env(), cli.out, force).start();
     }
-    // From a jar, the supervisor runs from its private copy; from a build's classes (tests), in this JVM.
-    return DroverJar.source().isPresent() ? new Detacher(cli.loader(), cli.env(), cli.out, force).runAttached()
-        : new ClusterRunner(cli.loader(), cli.env(), cli.out, force).run();
+    // From a jar, the supervisor runs from its private copy, so replacing the jar cannot disturb it. Not as a
+    // container's PID 1, whose jar is the image's and cannot change, and which must itself be the supervisor
+    // that docker stop's SIGTERM drains; nor from a build's classes (tests).
+    boolean inPlace = DroverJar.source().isEmpty() || ProcessHandle.current().pid() == 1;
+    return inPlace ? new ClusterRunner(cli.loader(), cli.env(), cli.out, force).run()
+        : new Detacher(cli.loader(), cli.env(), cli.out, force).runAttached();
   }
 }
