@@ -61,8 +61,13 @@ fi
 jsa="$cache/cli-$key.jsa"
 list="$cache/cli-$key.classlist"
 mark="$cache/cli-$key.${word:-drover}.listed"
-[ -f "$jsa" ] && { [ -f "$mark" ] || [ "$word" = start ]; } && \
-  exec "$java" -XX:SharedArchiveFile="$jsa" -Xshare:auto -Xlog:cds=off "$@"
+[ -f "$jsa" ] && [ -f "$mark" ] && exec "$java" -XX:SharedArchiveFile="$jsa" -Xshare:auto -Xlog:cds=off "$@"
+# start runs as long as the cluster: it is exec'd always, so that a signal to this script's pid (a service
+# manager's TERM) reaches it; it is never the run that lists classes.
+if [ "$word" = start ]; then
+  [ -f "$jsa" ] && exec "$java" -XX:SharedArchiveFile="$jsa" -Xshare:auto -Xlog:cds=off "$@"
+  exec "$java" "$@"
+fi
 share=""
 [ -f "$jsa" ] && share="-XX:SharedArchiveFile=$jsa"
 "$java" $share -Xshare:auto -Xlog:cds=off -XX:DumpLoadedClassList="$list.$$" "$@"
