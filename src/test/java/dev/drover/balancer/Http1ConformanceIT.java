@@ -426,15 +426,15 @@ class Http1ConformanceIT {
       if (lower.contains("\r\ntransfer-encoding: chunked")) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-          int n = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+          int n = Integer.parseInt(RawConnection.readLine(in).split(";")[0].trim(), 16);
           if (n == 0) {
-            while (!line(in).isEmpty()) {
+            while (!RawConnection.readLine(in).isEmpty()) {
               // trailers
             }
             return new String[] {status, body.toString(StandardCharsets.ISO_8859_1)};
           }
           body.write(in.readNBytes(n));
-          line(in);
+          RawConnection.readLine(in);
         }
       }
       return new String[] {status, new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)};
@@ -443,20 +443,6 @@ class Http1ConformanceIT {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  private static String line(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int b;
-    while ((b = in.read()) != '\n') {
-      if (b == -1) {
-        throw new IOException("closed mid-line");
-      }
-      if (b != '\r') {
-        sb.append((char) b);
-      }
-    }
-    return sb.toString();
   }
 
   private Process startNginx(Path binary, int port, int backendPort) throws IOException {

@@ -178,6 +178,11 @@ final class RawConnection implements AutoCloseable {
   }
 
   private String readLine() throws IOException {
+    return readLine(in);
+  }
+
+  /** One line of a head, CR dropped; fails at end of stream. Shared by the tests' raw HTTP readers. */
+  static String readLine(InputStream in) throws IOException {
     StringBuilder sb = new StringBuilder();
     int b;
     while ((b = in.read()) != '\n') {

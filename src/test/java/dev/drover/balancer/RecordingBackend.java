@@ -149,16 +149,16 @@ final class RecordingBackend implements AutoCloseable {
     if (lowerHead.contains("\r\ntransfer-encoding: chunked")) {
       int total = 0;
       while (true) {
-        String size = readLine(in);
+        String size = RawConnection.readLine(in);
         int n = Integer.parseInt(size.split(";")[0].trim(), 16);
         if (n == 0) {
-          while (!readLine(in).isEmpty()) {
+          while (!RawConnection.readLine(in).isEmpty()) {
             // trailers
           }
           return total;
         }
         total += in.readNBytes(n).length;
-        readLine(in);
+        RawConnection.readLine(in);
       }
     }
     int at = lowerHead.indexOf("\r\ncontent-length:");
@@ -169,20 +169,6 @@ final class RecordingBackend implements AutoCloseable {
     int end = lowerHead.indexOf("\r\n", from);
     int length = Integer.parseInt(lowerHead.substring(from, end < 0 ? lowerHead.length() : end).trim());
     return in.readNBytes(length).length;
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int b;
-    while ((b = in.read()) != '\n') {
-      if (b == -1) {
-        throw new IOException("closed mid-line");
-      }
-      if (b != '\r') {
-        sb.append((char) b);
-      }
-    }
-    return sb.toString();
   }
 
   List<Request> snapshot() {
