@@ -21,6 +21,19 @@ public final class Main {
 
   /** Runs drover with the given arguments and environment; returns the exit code. */
   public static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
+    Cli quick = new Cli(environment, out, err);
+    java.util.concurrent.Callable<Integer> everyday = QuickLine.parse(args, quick);
+    if (everyday != null) {
+      int code;
+      try {
+        code = everyday.call();
+      } catch (Exception e) {
+        code = report(e, quick.options.verbose, err);
+      }
+      out.flush();
+      err.flush();
+      return code;
+    }
     Cli cli = new Cli(environment, out, err);
     String only = subcommandOf(args);
     CommandLine cmd = commandLine(cli, only);
