@@ -1,7 +1,5 @@
 package dev.drover.wire;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.drover.config.WorkerSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,13 +12,10 @@ import java.util.Map;
 
 /**
  * Reads and writes a {@link WorkerSpec} as JSON: the supervisor writes it, the worker reads it at boot,
- * with the streaming parser only (see {@link PlainJson}). Every field is written, so a missing one means a
+ * both with Jackson's streaming API only (see {@link PlainJson}). Every field is written, so a missing one means a
  * hand-made or truncated file, not a default.
  */
 public final class WorkerSpecs {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
-
   private WorkerSpecs() {
   }
 
@@ -32,12 +27,24 @@ public final class WorkerSpecs {
   public static void write(Path file, WorkerSpec spec) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    WorkerSpec plain = new WorkerSpec(spec.id(), spec.generation(), spec.host(), spec.port(), spec.env(),
-        spec.projectDir(), spec.app(), spec.appClasspath(), spec.staticRoot(), spec.logLevel(), spec.ioThreads(),
-        spec.workerThreads(), spec.gracefulTimeoutMillis(), plainMap(spec.appSettings()));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("id", spec.id());
+    json.put("generation", spec.generation());
+    json.put("host", spec.host());
+    json.put("port", spec.port());
+    json.put("env", spec.env());
+    json.put("projectDir", spec.projectDir());
+    json.put("app", spec.app());
+    json.put("appClasspath", spec.appClasspath());
+    json.put("staticRoot", spec.staticRoot());
+    json.put("logLevel", spec.logLevel());
+    json.put("ioThreads", spec.ioThreads());
+    json.put("workerThreads", spec.workerThreads());
+    json.put("gracefulTimeoutMillis", spec.gracefulTimeoutMillis());
+    json.put("appSettings", plainMap(spec.appSettings()));
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
     try {
-      JSON.writeValue(tmp.toFile(), plain);
+      PlainJson.write(tmp.toFile(), json);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
