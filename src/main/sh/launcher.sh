@@ -6,20 +6,27 @@
 set -u
 self=$(readlink -f "$0" 2>/dev/null || echo "$0")
 
-java_major() { # the major version from a Java home's release file, without starting a JVM
-  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)
-  [ "$v" = 1 ] && v=8
-  echo "${v:-0}"
-}
-home_of() { # java binary -> its home
-  b=$(readlink -f "$1" 2>/dev/null || echo "$1"); dirname "$(dirname "$b")"
+# Every fork and exec here is paid by every command (about 3 ms each): values are read with built-ins.
+java_major() { # sets major from a Java home's release file, without starting a JVM
+  major=0
+  [ -r "$1/release" ] || return 0
+  while IFS= read -r line; do
+    case $line in
+      JAVA_VERSION=\"*)
+        v=${line#JAVA_VERSION=\"}; v=${v%%[!0-9]*}
+        [ "$v" = 1 ] && v=8
+        major=${v:-0}
+        return 0 ;;
+    esac
+  done < "$1/release"
 }
 
 found=""
 for candidate in ${DROVER_JAVA:+"$DROVER_JAVA"} ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java 2>/dev/null)" \
     /usr/lib/jvm/*/bin/java; do
   [ -n "$candidate" ] && [ -x "$candidate" ] || continue
-  major=$(java_major "$(home_of "$candidate")")
+  b=$(readlink -f "$candidate" 2>/dev/null || echo "$candidate")
+  java_major "${b%/*/*}"   # <home>/bin/java -> <home>
   if [ "$major" -ge 17 ]; then java=$candidate; break; fi
   found="$found ${candidate} (Java $major)"
 done
@@ -32,22 +39,26 @@ if [ -z "${java:-}" ]; then
   exit 1
 fi
 
-subcommand() { # the command word: the first argument that is neither an option nor a global option's value
+word=""
+subcommand() { # sets word: the first argument that is neither an option nor a global option's value
   while [ $# -gt 0 ]; do
     case $1 in
       -C|--project|-e|--env) shift ;;
       -*) ;;
-      *) case $1 in *[!a-z]*) echo other ;; *) echo "$1" ;; esac; return ;;
+      *) case $1 in *[!a-z]*) word=other ;; *) word=$1 ;; esac; return ;;
     esac
     shift
   done
 }
-word=$(subcommand "$@")
+subcommand "$@"
 # A short-lived command: the small collector, the quick compiler, no shared performance counters file.
 set -- -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -cp "$self" dev.drover.cli.Main "$@"
 cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/drover
-key=$(printf '%s %s %s' "$(stat -c '%s %Y %i' "$self" 2>/dev/null)" "$java" "$major" | cksum | cut -d' ' -f1)
-if [ "${DROVER_CLI_CACHE:-on}" = off ] || ! mkdir -p "$cache" 2>/dev/null; then
+# The key names this jar (size, mtime, inode) and this Java (its binary's, through links): a new one of either
+# gets a new archive.
+key_of() { key=""; for part in "$@"; do key="$key${key:+-}$part"; done; }
+key_of $(stat -L -c '%s_%Y_%i' "$self" "$java" 2>/dev/null) "$major"
+if [ "${DROVER_CLI_CACHE:-on}" = off ] || ! { [ -d "$cache" ] || mkdir -p "$cache" 2>/dev/null; }; then
   exec "$java" "$@"
 fi
 if [ "$major" -ge 25 ]; then
