@@ -67,31 +67,50 @@ if [ "$major" -ge 25 ]; then
   # first use: this run records what it loads and writes the cache as it exits
   exec "$java" -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off "$@"
 fi
-# One archive per jar and Java, grown as each command is first used: that run lists the classes it loads,
-# and the archive is remade in the background from every list so far; later runs of it start from the archive.
+# One archive per jar and Java, grown as each command is first used: that run lists the classes it loads into
+# <list>.<command>.<pid>, and the archive is remade in the background from every list so far; later runs of that
+# command start from the archive.
 jsa="$cache/cli-$key.jsa"
 list="$cache/cli-$key.classlist"
 mark="$cache/cli-$key.${word:-drover}.listed"
-[ -f "$jsa" ] && [ -f "$mark" ] && exec "$java" -XX:SharedArchiveFile="$jsa" -Xshare:auto -Xlog:cds=off "$@"
-# start runs as long as the cluster: it is exec'd always, so that a signal to this script's pid (a service
-# manager's TERM) reaches it; it is never the run that lists classes.
-if [ "$word" = start ]; then
-  [ -f "$jsa" ] && exec "$java" -XX:SharedArchiveFile="$jsa" -Xshare:auto -Xlog:cds=off "$@"
-  exec "$java" "$@"
-fi
-share=""
-[ -f "$jsa" ] && share="-XX:SharedArchiveFile=$jsa"
-"$java" $share -Xshare:auto -Xlog:cds=off -XX:DumpLoadedClassList="$list.$$" "$@"
-code=$?
-if [ -s "$list.$$" ] && mkdir "$cache/cli-$key.lock" 2>/dev/null; then
-  ( cat "$list.$$" "$list" 2>/dev/null | grep -v '^#' | sort -u > "$list.new" && mv "$list.new" "$list"
-    rm -f "$list.$$"
-    "$java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$jsa.tmp" -cp "$self" \
-      -Xlog:cds=off -Xlog:cds+dynamic=off >/dev/null 2>&1 && mv "$jsa.tmp" "$jsa" && touch "$mark"
-    rm -rf "$jsa.tmp" "$cache/cli-$key.lock"
+lock="$cache/cli-$key.lock"
+
+pending() { # whether runs left lists not yet in the archive
+  for f in "$list".*.[0-9]*; do [ -e "$f" ] && return 0; done
+  return 1
+}
+remake() { # in the background, unless another run is at it: every list so far into a new archive
+  if ! mkdir "$lock" 2>/dev/null; then
+    # a lock left by a remake that was killed would stop every later one
+    find "$lock" -maxdepth 0 -mmin +10 -exec rm -rf {} + 2>/dev/null
+    return 0
+  fi
+  ( lists=""
+    for f in "$list".*.[0-9]*; do [ -s "$f" ] && lists="$lists $f"; done
+    cat $lists "$list" 2>/dev/null | grep -v '^#' | sort -u > "$list.new" && mv "$list.new" "$list"
+    if "$java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$jsa.tmp" -cp "$self" \
+        -Xlog:cds=off -Xlog:cds+dynamic=off && mv "$jsa.tmp" "$jsa"; then
+      for f in $lists; do w=${f#"$list".}; touch "$cache/cli-$key.${w%.*}.listed"; done
+    fi
+    # a list is taken once, even from a run still going (a foreground start): what it loaded so far is its start
+    rm -f $lists "$list".*.[0-9]*
+    rm -rf "$jsa.tmp" "$lock"
     # archives of jars or Javas replaced more than a day ago
     find "$cache" -maxdepth 1 -name 'cli-*' ! -name "cli-$key*" -mtime +0 -exec rm -rf {} + ) </dev/null >/dev/null 2>&1 &
-else
-  rm -f "$list.$$"
+}
+
+share=""
+[ -f "$jsa" ] && share="-XX:SharedArchiveFile=$jsa"
+if [ -f "$mark" ] && [ -n "$share" ]; then
+  pending && remake
+  exec "$java" $share -Xshare:auto -Xlog:cds=off "$@"
 fi
+# start runs as long as the cluster: it is exec'd always, so that a signal to this script's pid (a service
+# manager's TERM) reaches it. Its list is taken into the archive by the next command's run.
+if [ "$word" = start ]; then
+  exec "$java" $share -Xshare:auto -Xlog:cds=off -XX:DumpLoadedClassList="$list.start.$$" "$@"
+fi
+"$java" $share -Xshare:auto -Xlog:cds=off -XX:DumpLoadedClassList="$list.${word:-drover}.$$" "$@"
+code=$?
+pending && remake
 exit $code
