@@ -76,6 +76,8 @@ public final class Balancer {
   /** Null when there is no access log. */
   private final AccessLogWriter accessLog;
   private FrontListener front;
+  /** The front's threads, made by {@link #prepare()} before the front listens; null once it does. */
+  private org.xnio.XnioWorker engine;
   private FrontListener admin;
   private volatile ExecutorService events;
   private boolean stopped;
@@ -178,6 +180,22 @@ public final class Balancer {
     }
   }
 
+  /**
+   * Makes the front's threads without listening yet, so that {@link #start()} has only to bind: a supervisor
+   * does it while its workers boot, and the balancer listens within milliseconds of the last one's readiness.
+   * Optional; {@link #stop()} undoes it.
+   */
+  public synchronized void prepare() {
+    if (engine != null || front != null || stopped) {
+      return;
+    }
+    try {
+      engine = FrontListener.engine(ioThreads, THREAD_NAME);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "balancer threads not made ahead: {0}", rootMessage(e));
+    }
+  }
+
   /** Opens the listener; {@code balancer.listen} may use port 0, see {@link #boundAddress()}. */
   public synchronized void start() {
     if (front != null || stopped) {
@@ -197,7 +215,9 @@ public final class Balancer {
     });
     OptionMap serverOptions = ServerOptions.from(settings);
     try {
-      front = FrontListener.open(settings.listen(), ioThreads, serverOptions, root, THREAD_NAME,
+      org.xnio.XnioWorker threads = engine != null ? engine : FrontListener.engine(ioThreads, THREAD_NAME);
+      engine = null;
+      front = FrontListener.open(threads, settings.listen(), ioThreads, serverOptions, root,
           tls == null ? null : tls.context(), perIp);
     } catch (IOException | RuntimeException e) {
       abandonStart();
@@ -336,6 +356,10 @@ public final class Balancer {
    */
   public synchronized void stop(Duration grace) {
     stopped = true;
+    if (engine != null) {
+      engine.shutdownNow();
+      engine = null;
+    }
     if (front == null) {
       return;
     }

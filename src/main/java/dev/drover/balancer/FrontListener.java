@@ -89,7 +89,15 @@ final class FrontListener {
   /** HTTPS (HTTP/2 by ALPN, else HTTP/1.1) on {@code listen} when {@code tls} is set, plain HTTP/1.1 otherwise. */
   static FrontListener open(HostPort listen, int ioThreads, OptionMap serverOptions, HttpHandler root,
       String threadName, SSLContext tls, PerIpConnectionLimit perIp) throws IOException {
-    XnioWorker worker = Xnio.getInstance(FrontListener.class.getClassLoader()).createWorker(OptionMap.builder()
+    return open(engine(ioThreads, threadName), listen, ioThreads, serverOptions, root, tls, perIp);
+  }
+
+  /**
+   * The threads a listener runs on, made before it listens: making them (XNIO's provider, its JMX beans, the
+   * IO threads) is most of what opening costs, and can be done while the workers boot.
+   */
+  static XnioWorker engine(int ioThreads, String threadName) throws IOException {
+    return Xnio.getInstance(FrontListener.class.getClassLoader()).createWorker(OptionMap.builder()
         .set(Options.WORKER_IO_THREADS, ioThreads)
         .set(Options.WORKER_TASK_CORE_THREADS, 1) // nothing here blocks; the pool only serves stray dispatches
         .set(Options.WORKER_TASK_MAX_THREADS, 2)
@@ -99,6 +107,11 @@ final class FrontListener {
         .set(Options.CORK, true)
         .set(Options.WORKER_NAME, threadName)
         .getMap());
+  }
+
+  /** As above, on threads made by {@link #engine}; they are shut down when this fails or is closed. */
+  static FrontListener open(XnioWorker worker, HostPort listen, int ioThreads, OptionMap serverOptions,
+      HttpHandler root, SSLContext tls, PerIpConnectionLimit perIp) throws IOException {
     try {
       ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
       OptionMap connectionOptions = withDefaults(serverOptions);

@@ -110,6 +110,7 @@ public final class ClusterRunner {
         PosixSignals.forward(supervisor, cluster::reopenAccessLog);
         arbiter.start();
         try {
+          cluster.prepareBalancer(); // while the workers boot
           supervisor.started().get();
           cluster.openBalancer();
           if (admin) {

@@ -101,6 +101,11 @@ public final class Cluster {
     balancer.adminPages(pages);
   }
 
+  /** Makes the balancer's threads ahead of {@link #openBalancer()}, e.g. while the workers boot. */
+  public void prepareBalancer() {
+    balancer.prepare();
+  }
+
   /** Starts accepting clients; throws a DroverException when the listen address cannot be bound. */
   public void openBalancer() {
     balancer.start();

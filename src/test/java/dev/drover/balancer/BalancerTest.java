@@ -354,6 +354,36 @@ class BalancerTest {
     balancer = null;
   }
 
+  @Test
+  void threadsMadeAheadServeOnceItListensAndAreGoneOnStop() {
+    TestBackend a = backend("a");
+    balancer = new Balancer(TestSettings.balancer().build(), (id, reason) -> failures.add(id + ": " + reason));
+    balancer.prepare();
+    assertThat(balancerThreads()).as("threads made ahead").isNotEmpty();
+    assertThatThrownBy(balancer::boundAddress).as("not listening before start").isInstanceOf(IllegalStateException.class);
+    balancer.admit("a", a.uri());
+    balancer.start();
+    client = new TestClient(balancer.boundAddress());
+    assertThat(client.get("/").statusCode()).isEqualTo(200);
+
+    balancer.stop();
+
+    awaitTrue(() -> balancerThreads().isEmpty());
+    balancer = null;
+  }
+
+  @Test
+  void threadsMadeAheadOfAStartThatNeverCameAreGoneOnStop() {
+    balancer = new Balancer(TestSettings.balancer().build(), (id, reason) -> failures.add(id + ": " + reason));
+    balancer.prepare();
+    assertThat(balancerThreads()).isNotEmpty();
+
+    balancer.stop();
+
+    awaitTrue(() -> balancerThreads().isEmpty());
+    balancer = null;
+  }
+
   static List<String> balancerThreads() {
     List<String> names = new ArrayList<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {
