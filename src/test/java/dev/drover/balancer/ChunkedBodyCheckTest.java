@@ -54,11 +54,10 @@ class ChunkedBodyCheckTest {
 
     client.send(HEAD + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
     RawConnection.Answer first = client.read();
-    // in pieces, so the rest arrives after the handler has started waiting for it
+    // in pieces, so the rest arrives after the request has started and its body is being waited for
     client.send(HEAD + "5\r\nhel");
-    Thread.sleep(100);
+    BalancerTest.awaitTrue(() -> fixture.balancer.metrics().inFlightCount() == 1);
     client.send("lo\r\n0\r");
-    Thread.sleep(100);
     client.send("\n\r\nGET /headers HTTP/1.1\r\nHost: x\r\n\r\n"); // the end, and a pipelined request behind it
     RawConnection.Answer second = client.read();
     RawConnection.Answer third = client.read();
@@ -120,9 +119,9 @@ class ChunkedBodyCheckTest {
     fixture = BalancerFixture.start(TestSettings.balancer().build());
     try (RawConnection client = fixture.connect()) {
       client.send(HEAD + "5\r\nhel");
-      Thread.sleep(200);
+      BalancerTest.awaitTrue(() -> fixture.balancer.metrics().inFlightCount() == 1); // mid-body
     }
-    Thread.sleep(200);
+    BalancerTest.awaitTrue(() -> fixture.balancer.metrics().inFlightCount() == 0);
 
     assertThat(fixture.backend.hits()).isZero();
     long t0 = System.nanoTime();

@@ -64,7 +64,8 @@ class ConcurrencyLimitHandlerTest {
     List<CompletableFuture<Timed>> waiting = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       waiting.add(request("/sleep/30?n=" + i));
-      Thread.sleep(40); // arrival order is the order sent
+      long queued = i + 2; // the one in flight and this one's predecessors
+      BalancerTest.awaitTrue(() -> fixture.balancer.metrics().inFlightCount() == queued); // arrived before the next is sent
     }
 
     assertThat(first.join().status()).isEqualTo(200);
@@ -105,9 +106,9 @@ class ConcurrencyLimitHandlerTest {
 
     try (RawConnection leaving = fixture.connect()) {
       leaving.send("GET /headers?left HTTP/1.1\r\nHost: x\r\n\r\n");
-      Thread.sleep(200); // queued by now
+      BalancerTest.awaitTrue(() -> fixture.balancer.metrics().inFlightCount() == 2); // queued
     }
-    Thread.sleep(300);
+    BalancerTest.awaitTrue(() -> fixture.balancer.metrics().inFlightCount() == 1); // and gone from the queue
     // the one place in the queue is free again: this one waits instead of getting 503
     CompletableFuture<Timed> next = request("/headers?next");
 
@@ -150,8 +151,8 @@ class ConcurrencyLimitHandlerTest {
     BalancerTest.awaitTrue(() -> fixture.backend.active.get() == 1);
     queued.add(request("/sleep/1000"));
     queued.add(request("/sleep/1000"));
-    Thread.sleep(200);
-    assertThat(fixture.backend.active.get()).isEqualTo(1);
+    BalancerTest.awaitTrue(() -> fixture.balancer.metrics().inFlightCount() == 3);
+    assertThat(fixture.backend.active.get()).as("two of three wait").isEqualTo(1);
 
     long t0 = System.nanoTime();
     fixture.balancer.reconfigure(TestSettings.balancer().maxConcurrent(3).queue(0).build());

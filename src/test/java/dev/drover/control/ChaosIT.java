@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,7 +109,7 @@ class ChaosIT {
       warmUp.close();
       assertThat(warmUp.failures()).as("failed requests while warming up").isEmpty();
     }
-    List<String> fdsBefore = quietDescriptors(supervisor);
+    List<String> fdsBefore = quietDescriptors(supervisor, Integer.MAX_VALUE);
     say("started, warmed up, " + fdsBefore.size() + " supervisor fds; chaos for " + seconds + " s");
 
     Load load = Load.start(client, cluster.uri("/api/info"), CLIENT_THREADS);
@@ -127,7 +128,7 @@ class ChaosIT {
     say("chaos over");
 
     cluster.awaitReady(WORKERS, Duration.ofSeconds(60));
-    List<String> fdsAfter = quietDescriptors(supervisor);
+    List<String> fdsAfter = quietDescriptors(supervisor, fdsBefore.size() + FD_SLACK);
     JsonNode last = cluster.status();
     Map<Integer, Integer> killsPerSlot = new TreeMap<>();
     killTimes.forEach((slot, times) -> killsPerSlot.put(slot, times.size()));
@@ -313,11 +314,25 @@ class ChaosIT {
 
   /**
    * The supervisor's open descriptors when nothing is going on: no load, every worker ready, nothing draining.
-   * A short pause lets connections the load just closed finish closing on the balancer's side.
+   * Connections the load just closed take a moment to close on the balancer's side too: the count is read until
+   * it stops falling (the start) or is within {@code atMost} (the end), for up to 15 s.
    */
-  private List<String> quietDescriptors(long supervisor) throws Exception {
+  private List<String> quietDescriptors(long supervisor, int atMost) throws Exception {
     cluster.awaitReady(WORKERS, Duration.ofSeconds(60));
-    Thread.sleep(1_000);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    List<String> now = descriptors(supervisor);
+    while (now.size() > atMost && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100); // sockets closing in another process: read again until the deadline
+      List<String> next = descriptors(supervisor);
+      if (atMost == Integer.MAX_VALUE && next.size() >= now.size()) {
+        return next;
+      }
+      now = next;
+    }
+    return now;
+  }
+
+  private static List<String> descriptors(long supervisor) throws Exception {
     List<String> targets = new ArrayList<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(supervisor), "fd"))) {
       for (Path fd : fds.toList()) {

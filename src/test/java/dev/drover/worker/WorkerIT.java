@@ -97,6 +97,25 @@ class WorkerIT {
       }
       """;
 
+  /** Says on standard output (the worker's log) when a request has arrived, then takes 1.5 s to answer. */
+  private static final String HELD_SOURCE = """
+      package shop;
+
+      public class Held implements io.undertow.server.HttpHandler {
+        @Override
+        public void handleRequest(io.undertow.server.HttpServerExchange exchange) throws Exception {
+          if (exchange.isInIoThread()) {
+            exchange.dispatch(this);
+            return;
+          }
+          System.out.println("held request arrived");
+          System.out.flush();
+          Thread.sleep(1500);
+          exchange.getResponseSender().send("held 1500 ms");
+        }
+      }
+      """;
+
   @TempDir
   static Path compiled;
   @TempDir
@@ -112,11 +131,12 @@ class WorkerIT {
     Files.writeString(src.resolve("EchoHandler.java"), HANDLER_SOURCE);
     Files.writeString(src.resolve("ShopApp.java"), APP_SOURCE);
     Files.writeString(src.resolve("Broken.java"), BROKEN_SOURCE);
+    Files.writeString(src.resolve("Held.java"), HELD_SOURCE);
     Path classes = Files.createDirectories(compiled.resolve("classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
         src.resolve("EchoHandler.java").toString(), src.resolve("ShopApp.java").toString(),
-        src.resolve("Broken.java").toString());
+        src.resolve("Broken.java").toString(), src.resolve("Held.java").toString());
     assertThat(rc).as("compiling the test apps").isZero();
     Path shopClass = classes.resolve("shop/ShopApp.class");
     try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(compiled.resolve("shop.jar")))) {
@@ -261,22 +281,36 @@ class WorkerIT {
 
   @Test
   void sigtermLetsTheRequestInFlightFinishThenExits0() throws Exception {
-    LaunchedWorker w = launch("demo", List.of(), Map.of()).awaitReady();
-    CompletableFuture<TestHttp.Response> slow = CompletableFuture.supplyAsync(() -> get(w.port, "/api/slow?ms=1500"));
-    Thread.sleep(500); // in flight
+    copyCompiled();
+    LaunchedWorker w = launch("shop.Held", List.of("classes"), Map.of()).awaitReady();
+    CompletableFuture<TestHttp.Response> held = CompletableFuture.supplyAsync(() -> get(w.port, "/"));
+    awaitLog(w, "held request arrived");
 
     // SIGTERM only: Process.destroy() would also close stdin, which the worker reads as "supervisor gone".
     w.process.toHandle().destroy();
-    Thread.sleep(200);
-    TestHttp.Response during = TestHttp.get(w.port, HealthHandler.PATH);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    int health = TestHttp.get(w.port, HealthHandler.PATH).status();
+    while (health != 503 && System.nanoTime() < deadline) {
+      health = TestHttp.get(w.port, HealthHandler.PATH).status();
+    }
 
-    assertThat(during.status()).as("draining: new requests are refused").isEqualTo(503);
-    TestHttp.Response done = slow.get(10, TimeUnit.SECONDS);
+    assertThat(health).as("draining: new requests are refused").isEqualTo(503);
+    assertThat(held).as("the request in flight is still being answered").isNotDone();
+    TestHttp.Response done = held.get(10, TimeUnit.SECONDS);
     assertThat(done.status()).isEqualTo(200);
-    assertThat(done.body()).isEqualTo("{\"slept_ms\":1500,\"worker\":1}");
+    assertThat(done.body()).isEqualTo("held 1500 ms");
     assertThat(w.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(w.process.exitValue()).isZero();
     assertThat(w.log()).contains("stopping: finishing requests in flight", "INFO worker-1: stopped");
+  }
+
+  /** Waits (up to 10 s) for the worker's log to say {@code text}. */
+  private static void awaitLog(LaunchedWorker w, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!w.log().contains(text)) {
+      assertThat(System.nanoTime()).as("the worker's log says \"" + text + "\"").isLessThan(deadline);
+      TimeUnit.MILLISECONDS.sleep(10); // a file another process writes: looked at again until the deadline
+    }
   }
 
   private void assertBootError(LaunchedWorker w, String line) throws Exception {
@@ -305,7 +339,7 @@ class WorkerIT {
 
   private void copyCompiled() throws IOException {
     Path classes = Files.createDirectories(project.resolve("classes/shop"));
-    for (String name : List.of("EchoHandler.class", "Broken.class")) {
+    for (String name : List.of("EchoHandler.class", "Broken.class", "Held.class")) {
       Files.copy(compiled.resolve("classes/shop").resolve(name), classes.resolve(name));
     }
     Files.createDirectories(project.resolve("lib"));
