@@ -137,10 +137,32 @@ public final class ClusterRunner {
     return 0;
   }
 
-  /** The control protocol's encoding, so the dashboard's status is what {@code status --json} prints. */
+  /**
+   * The dashboard's encoding: the status and a reload's result, wherever they appear in its answers, by the
+   * control protocol's one writer of them (so it shows what {@code status --json} prints); the rest of its own
+   * (history, events) as data.
+   */
+  private static final class DashboardJson {
+    // in a holder: data binding costs a start 100 ms of class loading, and is needed only once the dashboard is asked
+    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = Protocol.JSON.copy()
+        .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("drover-answers")
+            .addSerializer(dev.drover.supervisor.ClusterSnapshot.class, raw(s -> Answers.snapshot(s, false)))
+            .addSerializer(dev.drover.supervisor.Supervisor.ReloadResult.class, raw(Answers::reloadResult)));
+  }
+
+  private static <T> com.fasterxml.jackson.databind.JsonSerializer<T> raw(java.util.function.Function<T, String> writer) {
+    return new com.fasterxml.jackson.databind.JsonSerializer<>() {
+      @Override
+      public void serialize(T value, com.fasterxml.jackson.core.JsonGenerator json,
+          com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+        json.writeRawValue(writer.apply(value));
+      }
+    };
+  }
+
   private static String json(Object value) {
     try {
-      return Protocol.JSON.writeValueAsString(value);
+      return DashboardJson.MAPPER.writeValueAsString(value);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
