@@ -18,8 +18,8 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = {"-f", "--follow"}, description = "Keep printing new lines.")
   boolean follow;
 
-  @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "50", description = "Lines to print (default: ${DEFAULT-VALUE}).")
-  int lines;
+  @Option(names = {"-n", "--lines"}, paramLabel = "N", description = "Lines to print (default: ${DEFAULT-VALUE}).")
+  int lines = 50;
 
   @Option(names = "--reopen", description = "Have the running balancer reopen .drover/logs/access.log (after logrotate moved it).")
   boolean reopen;

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 /**
  * The everyday forms of the control commands, read without picocli: {@code start [-d] [--force]},
  * {@code stop [--timeout D]}, {@code status [--json]}, {@code reload [--dry-run] [--force]},
- * {@code scale N [--force]}, with the global {@code -C DIR}, {@code -e NAME} and {@code -v} before or after the
+ * {@code scale N [--force]}, {@code logs [ID] [-f] [-n N] [--reopen]}, with the global {@code -C DIR}, {@code -e NAME} and {@code -v} before or after the
  * command's name. picocli reads every annotation of a command by reflection before it parses a word, which is
  * about 150 ms of a status that should take a fifth of a second. Anything else (help, a typo, {@code --opt=value},
  * a repeated option, a command not listed here) is left to picocli, which also owns every error message; so
@@ -28,7 +28,7 @@ final class QuickLine {
       if (name != null && !seen.add(name)) {
         return null; // picocli refuses a repeated option: let it say so
       }
-      if (name != null && (name.equals("-C") || name.equals("-e") || name.equals("--timeout"))) {
+      if (name != null && (name.equals("-C") || name.equals("-e") || name.equals("--timeout") || name.equals("-n"))) {
         if (i + 1 == args.length || args[i + 1].startsWith("-") || args[i + 1].isEmpty()) {
           return null;
         }
@@ -37,7 +37,7 @@ final class QuickLine {
           case "-C" -> cli.options.project = Path.of(value);
           case "-e" -> cli.options.env = value;
           default -> {
-            if (command == null || !command.timeout(value)) {
+            if (command == null || !command.value(name, value)) {
               return null;
             }
           }
@@ -67,7 +67,9 @@ final class QuickLine {
       case "-e", "--env" -> "-e";
       case "-v", "--verbose" -> "-v";
       case "-d", "--detach" -> "-d";
-      case "--force", "--json", "--dry-run", "--timeout" -> a;
+      case "-f", "--follow" -> "-f";
+      case "-n", "--lines" -> "-n";
+      case "--force", "--json", "--dry-run", "--timeout", "--reopen" -> a;
       default -> null;
     };
   }
@@ -81,6 +83,7 @@ final class QuickLine {
         case "status" -> new Status(new StatusCommand(cli));
         case "reload" -> new Reload(new ReloadCommand(cli));
         case "scale" -> new Scale(new ScaleCommand(cli));
+        case "logs" -> new Logs(new LogsCommand(cli));
         default -> null;
       };
     }
@@ -89,7 +92,8 @@ final class QuickLine {
       return false;
     }
 
-    boolean timeout(String value) {
+    /** An option with a value: {@code --timeout D} or {@code -n N}. */
+    boolean value(String name, String value) {
       return false;
     }
 
@@ -134,9 +138,9 @@ final class QuickLine {
     }
 
     @Override
-    boolean timeout(String value) {
+    boolean value(String name, String value) {
       c.timeout = value;
-      return true;
+      return name.equals("--timeout");
     }
 
     @Override
@@ -203,10 +207,9 @@ final class QuickLine {
       return name.equals("--force");
     }
 
-    /** Plain digits only: picocli's own reading of anything else (a sign, a huge number) decides its error. */
     @Override
     boolean argument(String word) {
-      if (counted || !word.matches("[0-9]{1,9}")) {
+      if (counted || !digits(word)) {
         return false;
       }
       c.workers = Integer.parseInt(word);
@@ -218,5 +221,53 @@ final class QuickLine {
     Callable<Integer> ready() {
       return counted ? c : null;
     }
+  }
+
+  private static final class Logs extends Command {
+    private final LogsCommand c;
+
+    Logs(LogsCommand c) {
+      this.c = c;
+    }
+
+    @Override
+    boolean flag(String name) {
+      switch (name) {
+        case "-f" -> c.follow = true;
+        case "--reopen" -> c.reopen = true;
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    boolean value(String name, String value) {
+      if (!name.equals("-n") || !digits(value)) {
+        return false;
+      }
+      c.lines = Integer.parseInt(value);
+      return true;
+    }
+
+    @Override
+    boolean argument(String word) {
+      if (c.worker != null || !digits(word)) {
+        return false;
+      }
+      c.worker = Integer.parseInt(word);
+      return true;
+    }
+
+    @Override
+    Callable<Integer> ready() {
+      return c;
+    }
+  }
+
+  /** Plain digits only: picocli's own reading of anything else (a sign, a huge number) decides its error. */
+  private static boolean digits(String word) {
+    return word.matches("[0-9]{1,9}");
   }
 }

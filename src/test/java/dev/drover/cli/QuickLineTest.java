@@ -20,7 +20,8 @@ class QuickLineTest {
       "stop", List.of(List.of("--timeout", "5s"), List.of("--timeout", "nonsense")),
       "status", List.of(List.of("--json")),
       "reload", List.of(List.of("--dry-run"), List.of("--force")),
-      "scale", List.of(List.of("--force")));
+      "scale", List.of(List.of("--force")),
+      "logs", List.of(List.of("-f"), List.of("--lines", "7"), List.of("--reopen"), List.of("3")));
   private static final List<List<String>> GLOBALS = List.of(List.of(), List.of("-C", "some/dir"),
       List.of("--project", "/abs/dir"), List.of("-e", "production"), List.of("--env", "staging", "-v"),
       List.of("--verbose"));
@@ -57,7 +58,7 @@ class QuickLineTest {
     for (String line : List.of("", "--help", "-h", "start --help", "status -h", "-V", "--version", "start -d -d",
         "status --json --json", "-C a -C b status", "status --jsn", "status extra", "start -dv", "-Cdir status",
         "--project=dir status", "scale", "scale -3", "scale +3", "scale 1 2", "scale 9999999999", "stop --timeout",
-        "stop --timeout -1s", "-C", "-e", "-C -e x status", "logs", "logs -f", "init", "config check", "stop --json",
+        "stop --timeout -1s", "-C", "-e", "-C -e x status", "logs -n", "logs -n -5", "logs 1 2", "logs --follow -f", "init", "config check", "stop --json",
         "status --force", "start --dry-run", "-- status", "status --", "nonsense", "statuss", "STATUS")) {
       String[] args = line.isEmpty() ? new String[0] : line.split(" ");
       assertThat(QuickLine.parse(args, cli())).as(line).isNull();
