@@ -29,6 +29,9 @@ public final class SettingsLoader {
   public static final String DEFAULT_ENV = "development";
   public static final String ENV_VARIABLE = "DROVER_ENV";
   private static final String PREFIX = "DROVER_";
+  /** Variables of the drover command itself, not settings: the environment's name and the launcher's. */
+  private static final java.util.Set<String> NOT_SETTINGS = java.util.Set.of(ENV_VARIABLE, "DROVER_JAVA",
+      "DROVER_CLI_CACHE");
   private static final String PRODUCTION = "production";
 
   private final Path projectDir;
@@ -143,7 +146,7 @@ public final class SettingsLoader {
     Map<String, String> sorted = new TreeMap<>(environment);
     for (var variable : sorted.entrySet()) {
       String name = variable.getKey();
-      if (!name.startsWith(PREFIX) || name.equals(ENV_VARIABLE)) {
+      if (!name.startsWith(PREFIX) || NOT_SETTINGS.contains(name)) {
         continue;
       }
       String path = name.substring(PREFIX.length()).toLowerCase(Locale.ROOT).replace("__", ".");

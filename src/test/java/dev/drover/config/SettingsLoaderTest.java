@@ -162,6 +162,14 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void theLaunchersOwnVariablesAreNotSettings() {
+    TestProject.in(dir).settings("[default]\napp = \"demo\"\n");
+    Map<String, String> env = Map.of("DROVER_JAVA", "/usr/lib/jvm/java-21/bin/java", "DROVER_CLI_CACHE", "off",
+        "DROVER_ENV", "development");
+    assertThat(new SettingsLoader(dir, env).load("development").warnings()).isEmpty();
+  }
+
+  @Test
   void secretsAreMaskedInErrors() {
     TestProject.in(dir).settings("[default]\n").secrets("[default]\nsecret_key = 12345678\n");
     assertThat(problems("development", Map.of()).problems()).containsExactly(
