@@ -130,7 +130,7 @@ public final class Detacher {
           default -> { }
         }
       }
-      if (!child.map(ProcessHandle::isAlive).orElse(false) && Files.size(events) <= read) {
+      if (!child.map(ProcessHandle::isAlive).orElse(false) && (!Files.exists(events) || Files.size(events) <= read)) {
         failure(log, offset).forEach(out::println);
         throw new DroverException("the supervisor stopped before every worker was ready (see .drover/logs/supervisor.log)");
       }

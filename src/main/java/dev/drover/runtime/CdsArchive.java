@@ -52,6 +52,7 @@ public final class CdsArchive {
   private final Consumer<String> log;
   private final AtomicBoolean dumping = new AtomicBoolean();
   private final AtomicBoolean gaveUp = new AtomicBoolean();
+  private final boolean hasBaseArchive;
 
   CdsArchive(Path archive, String javaBinary, String classpath, List<String> jvmOptions, Consumer<String> log) {
     this.archive = archive;
@@ -59,6 +60,30 @@ public final class CdsArchive {
     this.classpath = classpath;
     this.jvmOptions = List.copyOf(jvmOptions);
     this.log = log;
+    this.hasBaseArchive = hasBaseArchive(javaBinary);
+  }
+
+  /**
+   * Whether the Java of that binary has its default archive, which a dynamic one extends: without it (a runtime
+   * made by jlink without --generate-cds-archive, some builds) a JVM asked to write one does not even start.
+   */
+  static boolean hasBaseArchive(String javaBinary) {
+    Path home;
+    try {
+      home = Path.of(javaBinary).toRealPath().getParent().getParent();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    for (String vm : List.of("server", "client")) {
+      try (var files = Files.list(home.resolve("lib").resolve(vm))) {
+        if (files.anyMatch(f -> f.getFileName().toString().matches("classes.*\\.jsa"))) {
+          return true;
+        }
+      } catch (IOException e) {
+        // no such VM in this Java
+      }
+    }
+    return false;
   }
 
   /**
@@ -86,7 +111,7 @@ public final class CdsArchive {
    * one; else let this one JVM write it (unless another is writing it already).
    */
   public Launch launch() {
-    if (!applies(jvmOptions) || gaveUp.get()) {
+    if (!applies(jvmOptions) || gaveUp.get() || !hasBaseArchive) {
       return Launch.NONE;
     }
     if (Files.isRegularFile(archive)) {

@@ -1,0 +1,58 @@
+package dev.drover.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CdsArchiveTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aJavaWithoutItsDefaultArchiveGetsNoDynamicOneToWriteOrMap() throws Exception {
+    Path java = javaHome("bare", false);
+    List<String> said = new ArrayList<>();
+    CdsArchive archive = CdsArchive.in(dir.resolve("cds"), "worker", java.toString(), jar().toString(), List.of(),
+        said::add);
+
+    assertThat(CdsArchive.hasBaseArchive(java.toString())).isFalse();
+    assertThat(archive.launch().options()).as("such a JVM would not start with -XX:ArchiveClassesAtExit").isEmpty();
+  }
+
+  @Test
+  void aJavaWithItsDefaultArchiveWritesOneThroughALink() throws Exception {
+    Path java = javaHome("full", true);
+    Path link = Files.createSymbolicLink(dir.resolve("java"), java);
+    CdsArchive archive = CdsArchive.in(dir.resolve("cds"), "worker", link.toString(), jar().toString(), List.of(),
+        line -> { });
+
+    assertThat(CdsArchive.hasBaseArchive(link.toString())).isTrue();
+    assertThat(archive.launch().options()).anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit="));
+  }
+
+  @Test
+  void theJavaRunningTheTestsHasOne() {
+    // Debian's and most builds' JDK 17 ship lib/server/classes.jsa; if this fails, workers start unshared
+    assertThat(CdsArchive.hasBaseArchive(Path.of(System.getProperty("java.home"), "bin", "java").toString())).isTrue();
+  }
+
+  private Path javaHome(String name, boolean withArchive) throws Exception {
+    Path home = dir.resolve(name);
+    Files.createDirectories(home.resolve("bin"));
+    Files.createDirectories(home.resolve("lib/server"));
+    Files.writeString(home.resolve("lib/server/libjvm.so"), "");
+    if (withArchive) {
+      Files.writeString(home.resolve("lib/server/classes.jsa"), "");
+    }
+    return Files.writeString(home.resolve("bin/java"), "");
+  }
+
+  private Path jar() throws Exception {
+    return Files.writeString(dir.resolve("app.jar"), "");
+  }
+}
