@@ -30,6 +30,9 @@ final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (lines < 0) {
+      throw new dev.drover.config.DroverException("--lines must be 0 or more, got " + lines);
+    }
     RunLayout layout = new RunLayout(cli.options.projectDir());
     if (reopen) {
       new dev.drover.control.ClusterControl(layout).reopenLogs();

@@ -142,6 +142,15 @@ class MainTest {
   }
 
   @Test
+  void absurdLineCountsAreOneClearLine() {
+    for (String lines : List.of("-5", "--lines=-5")) {
+      Run run = lines.startsWith("--") ? drover("logs", lines) : drover("logs", "-n", lines);
+      assertThat(run.code()).as(lines).isEqualTo(1);
+      assertThat(run.err().strip()).as(lines).isEqualTo("drover: --lines must be 0 or more, got -5");
+    }
+  }
+
+  @Test
   void missingProjectIsOneClearLine() {
     Run run = drover(Map.of(), "-C", dir.resolve("nowhere").toString(), "config", "check");
     assertThat(run.code()).isEqualTo(1);
