@@ -245,6 +245,11 @@ public final class Report {
         e.get("workers"), Double.parseDouble(e.getOrDefault("start_first_ms", "NaN")) / 1000));
     md.append(f("| `drover start -d` until all %s workers ready, warm (median of 3) | %.2f s (%s) |%n",
         e.get("workers"), median(start) / 1000, list(Arrays.stream(start).map(x -> x / 1000).toArray(), "%.2f")));
+    double[] phases = numbers(e, "start_phases_ms");
+    if (phases.length == 3) {
+      md.append(f("| the last warm start: first worker spawned, last ready, balancer listening | +%.0f, +%.0f, +%.0f ms |%n",
+          phases[0], phases[1], phases[2]));
+    }
     md.append(f("| `drover reload` (every worker replaced) | %.2f s |%n", Double.parseDouble(e.get("reload_ms")) / 1000));
     md.append(f("| idle worker PSS, median (each), after start | %s (%s) |%n", mb(median(pss)),
         list(Arrays.stream(pss).map(x -> x / 1024).toArray(), "%.1f")));
@@ -298,7 +303,8 @@ public final class Report {
     j.append(e.entrySet().stream().map(x -> {
       String v = x.getValue();
       String key = x.getKey();
-      boolean list = key.startsWith("worker_") || key.equals("start_ms") || key.equals("status_ms");
+      boolean list = key.startsWith("worker_") || key.equals("start_ms") || key.equals("status_ms")
+          || key.equals("start_phases_ms");
       String value = !v.matches("[0-9]+(,[0-9]+)*") ? q(v) : list ? "[" + v + "]" : v;
       return "\n    " + q(x.getKey()) + ": " + value;
     }).collect(Collectors.joining(",")));
