@@ -85,32 +85,33 @@ remake() { # in the background, unless another run is at it: every list so far i
     find "$lock" -maxdepth 0 -mmin +10 -exec rm -rf {} + 2>/dev/null
     return 0
   fi
-  ( lists=""
-    for f in "$list".*.[0-9]*; do [ -s "$f" ] && lists="$lists $f"; done
-    cat $lists "$list" 2>/dev/null | grep -v '^#' | sort -u > "$list.new" && mv "$list.new" "$list"
+  ( # the lists are taken (renamed) first, so one written meanwhile waits for the next remake
+    taken="$cache/cli-$key.taken"
+    for f in "$list".*.[0-9]*; do [ -e "$f" ] && mv "$f" "$taken.${f#"$list".}"; done
+    cat "$taken".* "$list" 2>/dev/null | grep -v '^#' | sort -u > "$list.new" && mv "$list.new" "$list"
     if "$java" -Xshare:dump -XX:SharedClassListFile="$list" -XX:SharedArchiveFile="$jsa.tmp" -cp "$self" \
         -Xlog:cds=off -Xlog:cds+dynamic=off && mv "$jsa.tmp" "$jsa"; then
-      for f in $lists; do w=${f#"$list".}; touch "$cache/cli-$key.${w%.*}.listed"; done
+      for f in "$taken".*; do [ -e "$f" ] || continue; w=${f#"$taken".}; touch "$cache/cli-$key.${w%.*}.listed"; done
     fi
     # a list is taken once, even from a run still going (a foreground start): what it loaded so far is its start
-    rm -f $lists "$list".*.[0-9]*
+    rm -f "$taken".*
     rm -rf "$jsa.tmp" "$lock"
     # archives of jars or Javas replaced more than a day ago
     find "$cache" -maxdepth 1 -name 'cli-*' ! -name "cli-$key*" -mtime +0 -exec rm -rf {} + ) </dev/null >/dev/null 2>&1 &
 }
 
-share=""
-[ -f "$jsa" ] && share="-XX:SharedArchiveFile=$jsa"
-if [ -f "$mark" ] && [ -n "$share" ]; then
+# the archive's option, as the first argument when there is one (a path may hold spaces: never split a variable)
+[ -f "$jsa" ] && set -- -XX:SharedArchiveFile="$jsa" "$@"
+if [ -f "$mark" ] && [ -f "$jsa" ]; then
   pending && remake
-  exec "$java" $share -Xshare:auto -Xlog:cds=off "$@"
+  exec "$java" -Xshare:auto -Xlog:cds=off "$@"
 fi
 # start runs as long as the cluster: it is exec'd always, so that a signal to this script's pid (a service
 # manager's TERM) reaches it. Its list is taken into the archive by the next command's run.
 if [ "$word" = start ]; then
-  exec "$java" $share -Xshare:auto -Xlog:cds=off -XX:DumpLoadedClassList="$list.start.$$" "$@"
+  exec "$java" -Xshare:auto -Xlog:cds=off -XX:DumpLoadedClassList="$list.start.$$" "$@"
 fi
-"$java" $share -Xshare:auto -Xlog:cds=off -XX:DumpLoadedClassList="$list.${word:-drover}.$$" "$@"
+"$java" -Xshare:auto -Xlog:cds=off -XX:DumpLoadedClassList="$list.${word:-drover}.$$" "$@"
 code=$?
 pending && remake
 exit $code

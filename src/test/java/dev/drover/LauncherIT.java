@@ -28,7 +28,7 @@ class LauncherIT {
 
   @Test
   void runsDroverOnAJava17OrNewerAndGrowsItsArchiveInTheCache() throws Exception {
-    Path cache = dir.resolve("cache");
+    Path cache = dir.resolve("a cache"); // a path with a space in it: the launcher must never split one
     Result first = launch(Map.of("XDG_CACHE_HOME", cache.toString()), "--version");
     assertThat(first.code).as(first.output).isZero();
     assertThat(first.output).startsWith("drover ").contains("on Java ");
