@@ -1,7 +1,7 @@
 #!/bin/sh
 # drover: this file is a shell script with drover's jar appended. It finds a Java 17 or newer, starts the
 # command's JVM with options that make it start fast, and keeps an archive of the command's own classes
-# (class-data sharing; the AOT cache on Java 25+), made on first use and remade when the jar or Java changes.
+# (class-data sharing), made on first use and remade when the jar or Java changes.
 # DROVER_JAVA or JAVA_HOME choose the Java; DROVER_CLI_CACHE=off runs without an archive.
 set -u
 self=$(readlink -f "$0" 2>/dev/null || echo "$0")
@@ -61,12 +61,9 @@ key_of $(stat -L -c '%s_%Y_%i' "$self" "$java" 2>/dev/null) "$major"
 if [ "${DROVER_CLI_CACHE:-on}" = off ] || ! { [ -d "$cache" ] || mkdir -p "$cache" 2>/dev/null; }; then
   exec "$java" "$@"
 fi
-if [ "$major" -ge 25 ]; then
-  aot="$cache/cli-$key.aot"
-  [ -f "$aot" ] && exec "$java" -XX:AOTCache="$aot" "$@"
-  # first use: this run records what it loads and writes the cache as it exits
-  exec "$java" -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off "$@"
-fi
+# Java 24+ has the AOT cache too, but the JVM that records one prints "AOTConfiguration recorded: <file>" on the
+# command's standard output whatever the logging options (25.0.3), which would corrupt a first status --json;
+# class-data sharing works on every Java from 17 and is as fast for a command this short.
 # One archive per jar and Java, grown as each command is first used: that run lists the classes it loads into
 # <list>.<command>.<pid>, and the archive is remade in the background from every list so far; later runs of that
 # command start from the archive.

@@ -67,6 +67,51 @@ class LauncherIT {
     assertThat(r.output).startsWith("fake java");
   }
 
+  /**
+   * On the newest Java installed beside the default one (Java 24+ could record an AOT cache, whose JVM prints to
+   * the command's standard output), the first and later runs print the command's output and nothing else.
+   */
+  @Test
+  void onANewerJavaTheFirstRunPrintsOnlyTheCommandsOutput() throws Exception {
+    Path newest = newestJava();
+    org.junit.jupiter.api.Assumptions.assumeTrue(newest != null,
+        "SKIPPED: no Java newer than 17 under /usr/lib/jvm to run the launcher on");
+    Path cache = dir.resolve("cache-newer");
+    Map<String, String> env = Map.of("DROVER_JAVA", newest.toString(), "XDG_CACHE_HOME", cache.toString());
+    Result first = launch(env, "--version");
+    assertThat(first.output).as("stdout and stderr of the first run").matches("drover \\S+ on Java \\S+");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!hasArchive(cache.resolve("drover")) && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50); // polling a file another process writes; the deadline bounds it
+    }
+    assertThat(launch(env, "--version").output).isEqualTo(first.output);
+  }
+
+  /** The Java with the highest feature version above 17 under /usr/lib/jvm, or null. */
+  private static Path newestJava() throws IOException {
+    Path best = null;
+    int bestVersion = 17;
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return null;
+    }
+    try (var homes = Files.list(jvms)) {
+      for (Path home : homes.toList()) {
+        Path release = home.resolve("release");
+        Path binary = home.resolve("bin/java");
+        if (!Files.isReadable(release) || !Files.isExecutable(binary)) {
+          continue;
+        }
+        var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+        if (m.find() && Integer.parseInt(m.group(1)) > bestVersion) {
+          bestVersion = Integer.parseInt(m.group(1));
+          best = binary;
+        }
+      }
+    }
+    return best;
+  }
+
   /** A Java home whose release file says {@code version} and whose bin/java only says it ran. */
   private Path fakeJava(String name, String version) throws IOException {
     Path home = dir.resolve(name);
