@@ -10,9 +10,24 @@ public final class JvmOptions {
    * costs less memory (about a fifth of throughput on CPU-bound handlers, little on I/O-bound ones); a
    * worker that runs out of memory exits so it is replaced instead of limping on.
    */
-  public static final List<String> SMALL = List.of(
-      "-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-Xss256k", "-XX:TieredStopAtLevel=1",
-      "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto");
+  public static final List<String> SMALL = small(Runtime.version());
+
+  static List<String> small(Runtime.Version java) {
+    List<String> options = new java.util.ArrayList<>(List.of(
+        "-XX:+UseSerialGC", "-Xms16m", "-Xmx128m", "-Xss256k", "-XX:TieredStopAtLevel=1",
+        "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto"));
+    options.addAll(quietUnsafe(java));
+    return List.copyOf(options);
+  }
+
+  /**
+   * From Java 24 a JVM warns, four lines in every worker's and the supervisor's log, the first time a library
+   * uses sun.misc.Unsafe's memory access, as Undertow's thread pool (jboss-threads) does. It still works, and the
+   * user can do nothing about it; the option that allows it quietly exists from Java 23.
+   */
+  public static List<String> quietUnsafe(Runtime.Version java) {
+    return java.feature() >= 24 ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
+  }
 
   private JvmOptions() {
   }
