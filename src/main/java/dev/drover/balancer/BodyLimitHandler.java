@@ -50,21 +50,21 @@ final class BodyLimitHandler implements HttpHandler, Reconfigurable {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     long max = maxBytes;
-    if (max > 0) {
-      if (exchange.getRequestContentLength() > max) {
+    switch (Verdicts.body(exchange.getRequestContentLength(), exchange.isRequestComplete(), max)) {
+      case TOO_LARGE -> {
         exchange.setPersistent(false);
         exchange.getResponseHeaders().put(Headers.CONNECTION, Headers.CLOSE.toString());
         exchange.setStatusCode(StatusCodes.REQUEST_ENTITY_TOO_LARGE);
         exchange.endExchange();
         return;
       }
-      if (exchange.getRequestContentLength() < 0 && !exchange.isRequestComplete()) {
+      case COUNT -> {
         // not Undertow's limit: its decoder closes the client's connection without an answer when it passes
         exchange.putAttachment(LIMIT, max);
         exchange.addRequestWrapper(WATCH);
-      } else {
-        exchange.setMaxEntitySize(max);
       }
+      case WITHIN -> exchange.setMaxEntitySize(max);
+      case UNLIMITED -> { }
     }
     next.handleRequest(exchange);
   }
@@ -95,7 +95,7 @@ final class BodyLimitHandler implements HttpHandler, Reconfigurable {
       int n = next.read(dst);
       if (n > 0) {
         read += n;
-        if (read > max) {
+        if (Verdicts.streamedTooLarge(read, max)) {
           dst.position(start); // none of it goes on
           refuse();
           return 0;

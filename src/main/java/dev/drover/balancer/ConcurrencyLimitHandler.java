@@ -40,9 +40,7 @@ final class ConcurrencyLimitHandler implements HttpHandler, Reconfigurable {
 
   private final HttpHandler next;
   private final Metrics metrics;
-  private final AtomicInteger inFlight = new AtomicInteger();
-  /** Places taken in the queue, including a waiter about to join it. */
-  private final AtomicInteger waiting = new AtomicInteger();
+  private final InFlightGate gate = new InFlightGate();
   private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
   private final ExchangeCompletionListener releaseOnEnd = (exchange, nextListener) -> {
     try {
@@ -69,16 +67,19 @@ final class ConcurrencyLimitHandler implements HttpHandler, Reconfigurable {
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     Limits l = limits;
     // nobody waiting is the common case: then no queue is touched at all
-    if (waiting.get() == 0 && take(inFlight, l.inFlight())) {
-      exchange.addExchangeCompleteListener(releaseOnEnd);
-      next.handleRequest(exchange);
-      return;
-    }
-    if (!take(waiting, l.waiting())) {
-      metrics.queueRejected();
-      refuse(exchange);
-      exchange.endExchange();
-      return;
+    switch (gate.admit(l.inFlight(), l.waiting())) {
+      case RUN -> {
+        exchange.addExchangeCompleteListener(releaseOnEnd);
+        next.handleRequest(exchange);
+        return;
+      }
+      case REFUSE -> {
+        metrics.queueRejected();
+        refuse(exchange);
+        exchange.endExchange();
+        return;
+      }
+      case WAIT -> { }
     }
     Waiter waiter = new Waiter(exchange);
     // joins the queue once this call has returned, so no other thread can resume the exchange while inside it
@@ -87,12 +88,12 @@ final class ConcurrencyLimitHandler implements HttpHandler, Reconfigurable {
 
   /** Requests holding a slot. */
   int inFlight() {
-    return inFlight.get();
+    return gate.inFlight();
   }
 
   /** Requests waiting for a slot. */
   int waiting() {
-    return waiting.get();
+    return gate.waiting();
   }
 
   private static void refuse(HttpServerExchange exchange) {
@@ -101,7 +102,7 @@ final class ConcurrencyLimitHandler implements HttpHandler, Reconfigurable {
   }
 
   private void release() {
-    inFlight.decrementAndGet();
+    gate.releaseSlot();
     startWaiters();
   }
 
@@ -110,26 +111,15 @@ final class ConcurrencyLimitHandler implements HttpHandler, Reconfigurable {
    * of the two comes last sees both the free slot and the waiter, so none is left behind.
    */
   private void startWaiters() {
-    while (!queue.isEmpty() && take(inFlight, limits.inFlight())) {
+    while (!queue.isEmpty() && gate.takeSlot(limits.inFlight())) {
       Waiter w = queue.poll();
       if (w != null && w.claim()) {
-        waiting.decrementAndGet();
+        gate.leaveQueue();
         w.start();
       } else {
-        inFlight.decrementAndGet(); // it left meanwhile; look again
+        gate.releaseSlot(); // it left meanwhile; look again
       }
     }
-  }
-
-  private static boolean take(AtomicInteger count, int limit) {
-    int n;
-    do {
-      n = count.get();
-      if (n >= limit) {
-        return false;
-      }
-    } while (!count.compareAndSet(n, n + 1));
-    return true;
   }
 
   /** A parked request. Timer and watch are touched only on the exchange's IO thread. */
@@ -232,7 +222,7 @@ final class ConcurrencyLimitHandler implements HttpHandler, Reconfigurable {
         return false;
       }
       queue.remove(this);
-      waiting.decrementAndGet();
+      gate.leaveQueue();
       stopWaiting();
       return true;
     }

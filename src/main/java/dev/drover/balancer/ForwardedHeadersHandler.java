@@ -11,8 +11,10 @@ import java.net.InetSocketAddress;
  * Removes the {@code X-Forwarded-Proto/Host/Port/Server} and {@code Forwarded} headers a client sent unless the
  * client is a trusted proxy, so a backend cannot be told it was reached over https when it was not. The
  * proxy then sets them from this connection. {@code X-Forwarded-For} is kept and the peer appended to it:
- * its last entry is always the address this balancer saw. {@code X-Forwarded-Host} is the client's {@code Host}
- * with its port, as nginx sends it, so no {@code X-Forwarded-Port} is needed (see {@link TrimmedConnection}).
+ * its last entry is always the address this balancer saw. {@code X-Forwarded-Host} is set to the client's
+ * {@code Host}, port included, so that the proxy does not set a portless one; it then leaves with the request only
+ * when it names another host than {@code Host} (a trusted proxy's), and no {@code X-Forwarded-Port} is needed
+ * (see {@link TrimmedConnection}).
  */
 final class ForwardedHeadersHandler implements HttpHandler, Reconfigurable {
   private static final HttpString[] CLAIMS = {

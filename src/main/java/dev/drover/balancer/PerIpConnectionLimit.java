@@ -3,7 +3,6 @@ package dev.drover.balancer;
 import dev.drover.config.BalancerSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
@@ -24,7 +23,7 @@ final class PerIpConnectionLimit implements Reconfigurable {
   }
 
   private final Metrics metrics;
-  private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+  private final ConnectionCounts counts = new ConnectionCounts();
   private volatile Rule rule;
 
   PerIpConnectionLimit(BalancerSettings settings, Metrics metrics) {
@@ -47,7 +46,7 @@ final class PerIpConnectionLimit implements Reconfigurable {
         return;
       }
       InetAddress address = peer.getAddress();
-      if (!acquire(address, r.max())) {
+      if (!counts.acquire(address, r.max())) {
         metrics.connectionRejected();
         IoUtils.safeClose(connection);
         return;
@@ -55,7 +54,7 @@ final class PerIpConnectionLimit implements Reconfigurable {
       AtomicBoolean counted = new AtomicBoolean(true);
       Runnable release = () -> {
         if (counted.getAndSet(false)) {
-          release(address);
+          counts.release(address);
         }
       };
       try {
@@ -81,28 +80,11 @@ final class PerIpConnectionLimit implements Reconfigurable {
 
   /** Connections open from {@code address}; 0 once it is forgotten. */
   int open(InetAddress address) {
-    return open.getOrDefault(address, 0);
+    return counts.open(address);
   }
 
   /** Addresses with a connection open. */
   int addresses() {
-    return open.size();
-  }
-
-  private boolean acquire(InetAddress address, int max) {
-    boolean[] taken = {false};
-    open.compute(address, (a, n) -> {
-      int count = n == null ? 0 : n;
-      if (max > 0 && count >= max) {
-        return n;
-      }
-      taken[0] = true;
-      return count + 1;
-    });
-    return taken[0];
-  }
-
-  private void release(InetAddress address) {
-    open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    return counts.addresses();
   }
 }

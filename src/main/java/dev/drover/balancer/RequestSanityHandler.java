@@ -6,7 +6,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.StatusCodes;
+import java.util.List;
 
 /**
  * Refuses a request head that is too large (431, {@code balancer.max_header_size}) or malformed (400) before
@@ -31,10 +31,6 @@ import io.undertow.util.StatusCodes;
  * {@link HeadCheck} on plain connections, before this handler runs.
  */
 final class RequestSanityHandler implements HttpHandler, Reconfigurable {
-  /** 18 digits stay below Long.MAX_VALUE. */
-  private static final int MAX_LENGTH_DIGITS = 18;
-  private static final String CHUNKED = "chunked";
-
   private final HttpHandler next;
   private volatile long maxHeadBytes;
 
@@ -60,9 +56,9 @@ final class RequestSanityHandler implements HttpHandler, Reconfigurable {
     next.handleRequest(exchange);
   }
 
-  /** 0 when the request may go on, else the status to refuse it with. */
+  /** 0 when the request may go on, else the status to refuse it with (see {@link Verdicts#head}). */
   static int check(HttpServerExchange exchange, long maxHeadBytes) {
-    boolean valid = true;
+    boolean clean = true;
     // the head as received: request line, each field line, the empty line (Undertow keeps no byte count)
     long size = exchange.getRequestMethod().length() + 1 + exchange.getRequestURI().length() + 1
         + exchange.getProtocol().length() + 2 + 2;
@@ -74,44 +70,11 @@ final class RequestSanityHandler implements HttpHandler, Reconfigurable {
       HttpString name = values.getHeaderName();
       for (String value : values) {
         size += name.length() + 2 + value.length() + 2;
-        valid &= isFieldValue(value);
+        clean &= Verdicts.isFieldValue(value);
       }
     }
-    if (size > maxHeadBytes) {
-      return StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE;
-    }
-    return valid && framingIsPlain(exchange) ? 0 : StatusCodes.BAD_REQUEST;
-  }
-
-  private static boolean framingIsPlain(HttpServerExchange exchange) {
     HeaderValues te = exchange.getRequestHeaders().get(Headers.TRANSFER_ENCODING);
-    if (te != null && (!exchange.isHttp11() || te.size() != 1 || !te.getFirst().trim().equalsIgnoreCase(CHUNKED))) {
-      return false;
-    }
-    HeaderValues cl = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
-    return cl == null || isLength(cl.getFirst());
-  }
-
-  private static boolean isLength(String value) {
-    if (value.isEmpty() || value.length() > MAX_LENGTH_DIGITS) {
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c < '0' || c > '9') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Any text but control characters; HTAB is whitespace and bytes above 0x7f are obsolete but allowed text. */
-  static boolean isFieldValue(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      if (ChunkFraming.isControl(value.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
+    return Verdicts.head(size, maxHeadBytes, clean, exchange.isHttp11(), te == null ? List.of() : te,
+        exchange.getRequestHeaders().getFirst(Headers.CONTENT_LENGTH));
   }
 }

@@ -25,6 +25,13 @@ import java.util.function.Consumer;
  */
 public final class ProcessLauncher implements WorkerLauncher {
   static final String WORKER_MAIN = "dev.drover.worker.WorkerMain";
+  /** glibc's cap on malloc arenas, which the supervisor's launcher sets for the balancer's JVM. */
+  public static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
+  /**
+   * Present when drover, not the user, set {@link #MALLOC_ARENA_MAX} for the supervisor; not named DROVER_*, which
+   * would be read as a setting.
+   */
+  public static final String SUPERVISOR_MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX_SET_BY_DROVER";
 
   private final RunLayout layout;
   private final String javaBinary;
@@ -101,8 +108,7 @@ public final class ProcessLauncher implements WorkerLauncher {
           .directory(layout.projectDir().toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(layout.workerLog(spec.id()).toFile()));
-      // The child must not inherit overrides meant for the supervisor, least of all a secret in DROVER_*.
-      builder.environment().keySet().removeIf(k -> k.startsWith("DROVER_"));
+      workerEnvironment(builder.environment());
       Process process;
       try {
         process = builder.start();
@@ -155,5 +161,17 @@ public final class ProcessLauncher implements WorkerLauncher {
   /** The first line on a worker's stdin, newline included: every runtime sends secrets in this one form. */
   public static byte[] secretsLine(Map<String, Secret> secrets) {
     return (SecretsLine.encode(secrets) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The child must not inherit overrides meant for the supervisor, least of all a secret in DROVER_*; nor the
+   * malloc arena cap drover chose for the balancer (an application's threads may allocate natively, in parallel),
+   * while one the user set applies to the workers too.
+   */
+  static void workerEnvironment(Map<String, String> environment) {
+    if (environment.remove(SUPERVISOR_MALLOC_ARENA_MAX) != null) {
+      environment.remove(MALLOC_ARENA_MAX);
+    }
+    environment.keySet().removeIf(k -> k.startsWith("DROVER_"));
   }
 }

@@ -111,9 +111,27 @@ class BalancerTest {
         "Host: shop.example:8443",
         "X-Forwarded-For: 203.0.113.9,127.0.0.1",
         "X-Forwarded-Proto: http",
-        "X-Forwarded-Host: shop.example:8443",
         "X-Request-Id: abc-123");
-    assertThat(seen.toLowerCase(java.util.Locale.ROOT)).doesNotContain("x-forwarded-port", "x-forwarded-server");
+    // the forged X-Forwarded-Host is gone, and the true one would only repeat Host: a worker reads Host instead
+    assertThat(seen.toLowerCase(java.util.Locale.ROOT))
+        .doesNotContain("x-forwarded-port", "x-forwarded-server", "x-forwarded-host", "evil.example");
+  }
+
+  @Test
+  void aTrustedProxysForwardedHostPassesOnlyWhenItNamesAnotherHost() {
+    TestBackend a = backend("a");
+    start(TestSettings.balancer().trustedProxies("127.0.0.0/8").build(), a);
+
+    String same = client.raw("GET /headers HTTP/1.1\r\nHost: shop.example\r\nX-Forwarded-Host: shop.example\r\n"
+        + "Connection: close\r\n\r\n");
+    String other = client.raw("GET /headers HTTP/1.1\r\nHost: 10.0.0.5:8080\r\nX-Forwarded-Host: shop.example\r\n"
+        + "Connection: close\r\n\r\n");
+
+    String seenSame = same.substring(same.indexOf("\r\n\r\n") + 4);
+    assertThat(seenSame.lines()).contains("Host: shop.example");
+    assertThat(seenSame.toLowerCase(java.util.Locale.ROOT)).doesNotContain("x-forwarded-host");
+    assertThat(other.substring(other.indexOf("\r\n\r\n") + 4).lines())
+        .contains("Host: 10.0.0.5:8080", "X-Forwarded-Host: shop.example");
   }
 
   @Test
