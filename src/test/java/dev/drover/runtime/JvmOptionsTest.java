@@ -8,7 +8,7 @@ class JvmOptionsTest {
   @Test
   void fromJava24TheUnsafeWarningIsAllowedQuietly() {
     assertThat(JvmOptions.small(Runtime.Version.parse("17.0.15"))).doesNotContain("--sun-misc-unsafe-memory-access=allow")
-        .contains("-XX:+UseSerialGC", "-Xshare:auto");
+        .contains("-XX:+UseSerialGC", "-Xshare:auto").containsAll(JvmOptions.LATE_JIT);
     assertThat(JvmOptions.small(Runtime.Version.parse("21.0.5"))).doesNotContain("--sun-misc-unsafe-memory-access=allow");
     assertThat(JvmOptions.small(Runtime.Version.parse("25.0.3"))).contains("--sun-misc-unsafe-memory-access=allow");
   }
