@@ -6,10 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,8 +31,6 @@ import java.util.function.Consumer;
 public final class CdsArchive {
   private static final String SUFFIX = ".jsa";
   private static final String TEMP = ".tmp";
-  /** A JVM writes its archive in well under a second; older leftovers are from writers that are gone. */
-  static final Duration STALE = Duration.ofSeconds(10);
 
   /**
    * Maps archives where they were written instead of at a random address. Relocating rewrites pointers
@@ -147,8 +143,8 @@ public final class CdsArchive {
 
   /**
    * Adopts archives left by JVMs that are gone (a supervisor writes its own when it exits, with nobody
-   * waiting for it): the caller knows no JVM of this kind is running. Leftovers too young to be finished
-   * stay for a later call.
+   * waiting for it). A supervisor lets go of the project before its JVM exits and writes, so a leftover whose
+   * writer is still alive (its command line names the file) stays for a later call; any other is finished.
    */
   public void adoptLeftovers() {
     Path dir = archive.getParent();
@@ -165,20 +161,22 @@ public final class CdsArchive {
     } catch (IOException e) {
       return;
     }
-    FileTime stale = FileTime.fromMillis(System.currentTimeMillis() - STALE.toMillis());
     for (Path temp : temps) {
-      try {
-        if (Files.getLastModifiedTime(temp).compareTo(stale) > 0) {
-          continue;
-        }
-        if (temp.getFileName().toString().startsWith(mine) && !Files.isRegularFile(archive)) {
-          adopt(temp);
-        }
-      } catch (IOException e) {
-        // gone meanwhile: nothing to adopt
+      if (beingWritten(temp)) {
+        continue;
+      }
+      if (temp.getFileName().toString().startsWith(mine) && !Files.isRegularFile(archive)) {
+        adopt(temp);
       }
       deleteQuietly(temp);
     }
+  }
+
+  /** Whether a live process was started to write that file (it writes it as it exits). */
+  static boolean beingWritten(Path temp) {
+    String option = "-XX:ArchiveClassesAtExit=" + temp;
+    return ProcessHandle.allProcesses().anyMatch(p -> p.info().arguments()
+        .map(arguments -> java.util.Arrays.asList(arguments).contains(option)).orElse(false));
   }
 
   /** Moves a written archive into place once a JVM has mapped it with -Xshare:on and exited cleanly. */

@@ -41,6 +41,30 @@ class CdsArchiveTest {
     assertThat(CdsArchive.hasBaseArchive(Path.of(System.getProperty("java.home"), "bin", "java").toString())).isTrue();
   }
 
+  @Test
+  void aLeftoverIsTakenOnlyOnceTheJvmWritingItIsGone() throws Exception {
+    Path java = javaHome("full", true);
+    CdsArchive archive = CdsArchive.in(dir.resolve("cds"), "supervisor", java.toString(), jar().toString(), List.of(),
+        line -> { });
+    Files.createDirectories(archive.path().getParent());
+    Path temp = Files.writeString(archive.path().resolveSibling(archive.path().getFileName() + "123.tmp"), "half");
+    // a stand-in for the exiting supervisor: a live process whose command line names the file
+    Process writer = new ProcessBuilder("/bin/sh", "-c", "sleep 30; true", "writer", "-XX:ArchiveClassesAtExit=" + temp)
+        .start();
+    try {
+      assertThat(CdsArchive.beingWritten(temp)).isTrue();
+      archive.adoptLeftovers();
+      assertThat(temp).as("left alone while its writer lives").exists();
+    } finally {
+      writer.destroyForcibly().waitFor();
+    }
+    assertThat(CdsArchive.beingWritten(temp)).isFalse();
+    archive.adoptLeftovers();
+    // not a real archive: the check JVM (a fake java here) refuses it, so it is deleted rather than adopted
+    assertThat(temp).doesNotExist();
+    assertThat(archive.path()).doesNotExist();
+  }
+
   private Path javaHome(String name, boolean withArchive) throws Exception {
     Path home = dir.resolve(name);
     Files.createDirectories(home.resolve("bin"));
