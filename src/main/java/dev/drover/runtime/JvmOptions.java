@@ -7,10 +7,10 @@ public final class JvmOptions {
   /**
    * The first compilation of a method after ten times the JVM's default number of calls and loops (2,000 calls
    * instead of 200): start-up code, run a few hundred times, is no longer compiled, while a server's hot paths,
-   * run thousands of times a second, are compiled within a second of traffic. On 2 cores, a start of 5 workers
-   * spent 0.37-0.48 s of CPU in the supervisor's compiler threads, 0.20-0.23 s with these, and its workers
-   * together 2.4-2.75 s against 2.2-2.5 s. Side by side under load, neither req/s nor the balancer's CPU per
-   * request moved.
+   * run thousands of times a second, are compiled within a second of traffic. On 2 cores the 5 workers of a
+   * start spent 2.4-2.75 s of CPU together, 2.2-2.5 s with these. Workers only: given them too, the balancer
+   * spent half as much CPU compiling during a start (0.2 s less) but one benchmark round right after a warm-up
+   * was a third slower; its steady state is what the balancer is for.
    */
   public static final List<String> LATE_JIT = List.of("-XX:Tier3InvocationThreshold=2000",
       "-XX:Tier3MinInvocationThreshold=1000", "-XX:Tier3CompileThreshold=20000", "-XX:Tier3BackEdgeThreshold=600000");

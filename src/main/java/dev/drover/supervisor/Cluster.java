@@ -56,7 +56,6 @@ public final class Cluster {
     CdsArchive archive = CdsArchive.in(layout.cdsDir(), "supervisor", java, classpath, base, log);
     archive.adoptLeftovers();
     List<String> options = new ArrayList<>(base);
-    options.addAll(JvmOptions.LATE_JIT);
     options.addAll(JvmOptions.quietUnsafe(Runtime.version())); // the same Java as this JVM's
     options.addAll(archive.launch().options());
     return options;
