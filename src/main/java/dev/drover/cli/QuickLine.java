@@ -2,17 +2,20 @@ package dev.drover.cli;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * The everyday forms of the control commands, read without picocli: {@code start [-d] [--force]},
  * {@code stop [--timeout D]}, {@code status [--json]}, {@code reload [--dry-run] [--force]},
- * {@code scale N [--force]}, {@code logs [ID] [-f] [-n N] [--reopen]}, with the global {@code -C DIR}, {@code -e NAME} and {@code -v} before or after the
- * command's name. picocli reads every annotation of a command by reflection before it parses a word, which is
+ * {@code scale N [--force]}, {@code logs [ID] [-f] [-n N] [--reopen]}, with the global {@code -C DIR},
+ * {@code -e NAME} and {@code -v} before or after the command's name. picocli reads every annotation of a command by reflection before it parses a word, which is
  * about 150 ms of a status that should take a fifth of a second. Anything else (help, a typo, {@code --opt=value},
  * a repeated option, a command not listed here) is left to picocli, which also owns every error message; so
- * this reads only what picocli would read the same way, which MainTest proves form by form.
+ * this reads only what picocli would read the same way, which QuickLineTest proves form by form.
  */
 final class QuickLine {
   private QuickLine() {
@@ -28,7 +31,7 @@ final class QuickLine {
       if (name != null && !seen.add(name)) {
         return null; // picocli refuses a repeated option: let it say so
       }
-      if (name != null && (name.equals("-C") || name.equals("-e") || name.equals("--timeout") || name.equals("-n"))) {
+      if (name != null && VALUED.contains(name)) {
         if (i + 1 == args.length || args[i + 1].startsWith("-") || args[i + 1].isEmpty()) {
           return null;
         }
@@ -74,195 +77,98 @@ final class QuickLine {
     };
   }
 
-  /** One command being read: which of the options it takes were given. */
-  private abstract static class Command {
+  /** Options that take the next word as their value. */
+  private static final Set<String> VALUED = Set.of("-C", "-e", "--timeout", "-n");
+
+  /**
+   * One command being read: what each of its options and its word, if it takes one, set on the command object.
+   * A value or word it returns false for (a sign, a huge number) is left to picocli, whose reading decides its
+   * error.
+   */
+  private record Command(Callable<Integer> command, Map<String, Runnable> flags, Map<String, Predicate<String>> values,
+      Predicate<String> word, BooleanSupplier complete) {
+
     static Command named(String word, Cli cli) {
-      return switch (word) {
-        case "start" -> new Start(new StartCommand(cli));
-        case "stop" -> new Stop(new StopCommand(cli));
-        case "status" -> new Status(new StatusCommand(cli));
-        case "reload" -> new Reload(new ReloadCommand(cli));
-        case "scale" -> new Scale(new ScaleCommand(cli));
-        case "logs" -> new Logs(new LogsCommand(cli));
-        default -> null;
-      };
-    }
-
-    boolean flag(String name) {
-      return false;
-    }
-
-    /** An option with a value: {@code --timeout D} or {@code -n N}. */
-    boolean value(String name, String value) {
-      return false;
-    }
-
-    boolean argument(String word) {
-      return false;
-    }
-
-    /** The command to run, or null when a required argument is missing. */
-    abstract Callable<Integer> ready();
-  }
-
-  private static final class Start extends Command {
-    private final StartCommand c;
-
-    Start(StartCommand c) {
-      this.c = c;
-    }
-
-    @Override
-    boolean flag(String name) {
-      switch (name) {
-        case "-d" -> c.detach = true;
-        case "--force" -> c.force = true;
+      switch (word) {
+        case "start" -> {
+          StartCommand c = new StartCommand(cli);
+          return of(c, Map.of("-d", () -> c.detach = true, "--force", () -> c.force = true));
+        }
+        case "stop" -> {
+          StopCommand c = new StopCommand(cli);
+          return new Command(c, Map.of(), Map.of("--timeout", v -> {
+            c.timeout = v;
+            return true;
+          }), w -> false, () -> true);
+        }
+        case "status" -> {
+          StatusCommand c = new StatusCommand(cli);
+          return of(c, Map.of("--json", () -> c.json = true));
+        }
+        case "reload" -> {
+          ReloadCommand c = new ReloadCommand(cli);
+          return of(c, Map.of("--dry-run", () -> c.dryRun = true, "--force", () -> c.force = true));
+        }
+        case "scale" -> {
+          ScaleCommand c = new ScaleCommand(cli);
+          boolean[] counted = {false};
+          return new Command(c, Map.of("--force", () -> c.force = true), Map.of(), w -> {
+            if (counted[0] || !digits(w)) {
+              return false;
+            }
+            c.workers = Integer.parseInt(w);
+            counted[0] = true;
+            return true;
+          }, () -> counted[0]);
+        }
+        case "logs" -> {
+          LogsCommand c = new LogsCommand(cli);
+          return new Command(c, Map.of("-f", () -> c.follow = true, "--reopen", () -> c.reopen = true),
+              Map.of("-n", v -> {
+                if (!digits(v)) {
+                  return false;
+                }
+                c.lines = Integer.parseInt(v);
+                return true;
+              }), w -> {
+                if (c.worker != null || !digits(w)) {
+                  return false;
+                }
+                c.worker = Integer.parseInt(w);
+                return true;
+              }, () -> true);
+        }
         default -> {
-          return false;
+          return null;
         }
       }
-      return true;
     }
 
-    @Override
-    Callable<Integer> ready() {
-      return c;
-    }
-  }
-
-  private static final class Stop extends Command {
-    private final StopCommand c;
-
-    Stop(StopCommand c) {
-      this.c = c;
+    /** A command of flags alone. */
+    private static Command of(Callable<Integer> command, Map<String, Runnable> flags) {
+      return new Command(command, flags, Map.of(), w -> false, () -> true);
     }
 
-    @Override
+    boolean flag(String name) {
+      Runnable set = flags.get(name);
+      if (set != null) {
+        set.run();
+      }
+      return set != null;
+    }
+
     boolean value(String name, String value) {
-      c.timeout = value;
-      return name.equals("--timeout");
+      Predicate<String> set = values.get(name);
+      return set != null && set.test(value);
     }
 
-    @Override
+    boolean argument(String w) {
+      return word.test(w);
+    }
+
+    /** The command to run, or null when a required word is missing. */
     Callable<Integer> ready() {
-      return c;
-    }
-  }
-
-  private static final class Status extends Command {
-    private final StatusCommand c;
-
-    Status(StatusCommand c) {
-      this.c = c;
-    }
-
-    @Override
-    boolean flag(String name) {
-      c.json = name.equals("--json");
-      return c.json;
-    }
-
-    @Override
-    Callable<Integer> ready() {
-      return c;
-    }
-  }
-
-  private static final class Reload extends Command {
-    private final ReloadCommand c;
-
-    Reload(ReloadCommand c) {
-      this.c = c;
-    }
-
-    @Override
-    boolean flag(String name) {
-      switch (name) {
-        case "--dry-run" -> c.dryRun = true;
-        case "--force" -> c.force = true;
-        default -> {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    Callable<Integer> ready() {
-      return c;
-    }
-  }
-
-  private static final class Scale extends Command {
-    private final ScaleCommand c;
-    private boolean counted;
-
-    Scale(ScaleCommand c) {
-      this.c = c;
-    }
-
-    @Override
-    boolean flag(String name) {
-      c.force = c.force || name.equals("--force");
-      return name.equals("--force");
-    }
-
-    @Override
-    boolean argument(String word) {
-      if (counted || !digits(word)) {
-        return false;
-      }
-      c.workers = Integer.parseInt(word);
-      counted = true;
-      return true;
-    }
-
-    @Override
-    Callable<Integer> ready() {
-      return counted ? c : null;
-    }
-  }
-
-  private static final class Logs extends Command {
-    private final LogsCommand c;
-
-    Logs(LogsCommand c) {
-      this.c = c;
-    }
-
-    @Override
-    boolean flag(String name) {
-      switch (name) {
-        case "-f" -> c.follow = true;
-        case "--reopen" -> c.reopen = true;
-        default -> {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    @Override
-    boolean value(String name, String value) {
-      if (!name.equals("-n") || !digits(value)) {
-        return false;
-      }
-      c.lines = Integer.parseInt(value);
-      return true;
-    }
-
-    @Override
-    boolean argument(String word) {
-      if (c.worker != null || !digits(word)) {
-        return false;
-      }
-      c.worker = Integer.parseInt(word);
-      return true;
-    }
-
-    @Override
-    Callable<Integer> ready() {
-      return c;
+      return complete.getAsBoolean() ? command : null;
     }
   }
 
