@@ -5,27 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.drover.config.Rate;
 import dev.drover.config.RateLimitSettings;
 import dev.drover.config.RouteRule;
-import io.github.bucket4j.TimeMeter;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The rate limit's decision on its own: an address, a method and a path in, a verdict out, no exchange. */
 class RateLimitDecisionTest {
-  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-  private final TimeMeter clock = new TimeMeter() {
-    @Override
-    public long currentTimeNanos() {
-      return nanos.get();
-    }
-
-    @Override
-    public boolean isWallClockBased() {
-      return false;
-    }
-  };
+  private final BucketStoreTest.FakeClock clock = new BucketStoreTest.FakeClock();
 
   private RateLimitHandler.Limits limits(String rate, RouteRule... routes) {
     RateLimitSettings settings = new RateLimitSettings(true, Rate.parse(rate), 0, List.of(routes));
@@ -66,7 +53,7 @@ class RateLimitDecisionTest {
     RateLimitHandler.Verdict refused = limits.decide(a, "GET", "/");
     assertThat(RateLimitHandler.secondsUp(refused.probe().getNanosToWaitForRefill())).isEqualTo(30);
 
-    nanos.addAndGet(30_000_000_000L);
+    clock.advance(java.time.Duration.ofSeconds(30));
     assertThat(consumed(limits, a, 2, "GET", "/")).containsExactly(true, false);
   }
 }
