@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -161,8 +162,12 @@ public final class CdsArchive {
     } catch (IOException e) {
       return;
     }
+    if (temps.isEmpty()) {
+      return;
+    }
+    Set<String> writing = archivesBeingWritten();
     for (Path temp : temps) {
-      if (beingWritten(temp)) {
+      if (writing.contains(temp.toString())) {
         continue;
       }
       if (temp.getFileName().toString().startsWith(mine) && !Files.isRegularFile(archive)) {
@@ -172,11 +177,18 @@ public final class CdsArchive {
     }
   }
 
-  /** Whether a live process was started to write that file (it writes it as it exits). */
-  static boolean beingWritten(Path temp) {
-    String option = "-XX:ArchiveClassesAtExit=" + temp;
-    return ProcessHandle.allProcesses().anyMatch(p -> p.info().arguments()
-        .map(arguments -> java.util.Arrays.asList(arguments).contains(option)).orElse(false));
+  /** The files live processes were started to write an archive to (each writes its own as it exits). */
+  static Set<String> archivesBeingWritten() {
+    String option = "-XX:ArchiveClassesAtExit=";
+    Set<String> files = new java.util.HashSet<>();
+    ProcessHandle.allProcesses().forEach(p -> p.info().arguments().ifPresent(arguments -> {
+      for (String a : arguments) {
+        if (a.startsWith(option)) {
+          files.add(a.substring(option.length()));
+        }
+      }
+    }));
+    return files;
   }
 
   /** Moves a written archive into place once a JVM has mapped it with -Xshare:on and exited cleanly. */
