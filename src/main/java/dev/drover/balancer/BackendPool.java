@@ -17,6 +17,7 @@ import org.xnio.XnioIoThread;
  */
 final class BackendPool {
   static final Backend[] NONE = {};
+  static final int PROBE_TIMEOUT_MILLIS = 1_000;
   private static final System.Logger LOG = System.getLogger(BackendPool.class.getName());
 
   private final Strategy strategy;
@@ -166,6 +167,25 @@ final class BackendPool {
         fail(backend, "dropped a request and refused a new connection (" + done.getException().getMessage() + ")");
       }
     }, b);
+  }
+
+  /**
+   * As {@link #probe(Backend, XnioIoThread)}, for a front without XNIO threads: a plain connect on the events thread,
+   * given {@link #PROBE_TIMEOUT_MILLIS} (a worker on this host accepts at once or refuses).
+   */
+  void probe(Backend b) {
+    if (closed || !b.routable() || !b.startProbe()) {
+      return;
+    }
+    events.execute(() -> {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(b.address(), PROBE_TIMEOUT_MILLIS);
+      } catch (java.io.IOException e) {
+        fail(b, "dropped a request and refused a new connection (" + e.getMessage() + ")");
+      } finally {
+        b.endProbe();
+      }
+    });
   }
 
   private void rebuild() {

@@ -44,6 +44,9 @@ import org.xnio.OptionMap;
  * <p>Every response is counted in {@link #metrics()}; with {@code balancer.admin_listen} set, a second small
  * listener there serves them as Prometheus text on {@code GET /metrics}.
  *
+ * <p>On a plain listener the common requests take a lean path of their own ({@code balancer.fast_path}, see
+ * {@link FastFront}); everything else is served by the Undertow path behind it, with the same answers.
+ *
  * <p>With {@code balancer.tls.cert} set it serves HTTPS (HTTP/2 when the client offers it), optionally redirects
  * a plain port to it, and rotates the certificate on {@link #reconfigure}. Large text responses are gzipped
  * for clients that accept it, and every request can go to an access log.
@@ -76,6 +79,10 @@ public final class Balancer {
   /** Null when there is no access log. */
   private final AccessLogWriter accessLog;
   private FrontListener front;
+  /** The fast path on {@code balancer.listen}, with {@link #front} behind it on loopback; null when off. */
+  private FastFront fast;
+  private final ConcurrencyLimitHandler concurrency;
+  private final RateLimitHandler rateLimits;
   /** The front's threads, made by {@link #prepare()} before the front listens; null once it does. */
   private org.xnio.XnioWorker engine;
   private FrontListener admin;
@@ -139,9 +146,9 @@ public final class Balancer {
     // a declared body's Expect: 100-continue is answered when the proxy starts reading it (a chunked one's earlier,
     // by ChunkedBodyCheck), and the worker is never asked again
     HttpHandler upstream = new HttpContinueReadHandler(new GzipHandler(new UpstreamHandler(pool, settings.upstreamTimeout())));
-    ConcurrencyLimitHandler concurrency = new ConcurrencyLimitHandler(settings, metrics, upstream);
+    this.concurrency = new ConcurrencyLimitHandler(settings, metrics, upstream);
     ChunkedBodyCheck chunked = new ChunkedBodyCheck(settings, concurrency);
-    RateLimitHandler rateLimits = new RateLimitHandler(settings, metrics, chunked);
+    this.rateLimits = new RateLimitHandler(settings, metrics, chunked);
     ForwardedHeadersHandler forwarded = new ForwardedHeadersHandler(trusted, rateLimits);
     BodyLimitHandler limited = new BodyLimitHandler(settings, forwarded);
     RequestSanityHandler sane = new RequestSanityHandler(settings, limited);
@@ -217,9 +224,24 @@ public final class Balancer {
     try {
       org.xnio.XnioWorker threads = engine != null ? engine : FrontListener.engine(ioThreads, THREAD_NAME);
       engine = null;
-      front = FrontListener.open(threads, settings.listen(), ioThreads, serverOptions, root,
-          tls == null ? null : tls.context(), perIp);
+      if (tls == null && settings.fastPath()) {
+        fast = FastFront.bind(settings, ioThreads, pool, metrics, perIp, concurrency, rateLimits, accessLog);
+        Handoff handoff = new Handoff(fast.address());
+        try {
+          front = FrontListener.openHandoff(threads, ioThreads, serverOptions, root, handoff);
+          fast.start(handoff, front.address());
+        } catch (IOException | RuntimeException e) {
+          fast.close(CLOSE_WAIT);
+          throw e;
+        }
+        live.add(fast);
+      } else {
+        front = FrontListener.open(threads, settings.listen(), ioThreads, serverOptions, root,
+            tls == null ? null : tls.context(), perIp);
+      }
     } catch (IOException | RuntimeException e) {
+      fast = null;
+      front = null;
       abandonStart();
       throw new DroverException("balancer cannot listen on " + settings.listen() + ": " + rootMessage(e), e);
     }
@@ -229,15 +251,15 @@ public final class Balancer {
     } else if (settings.tls().redirectFrom() > 0) {
       LOG.log(System.Logger.Level.WARNING, "balancer.tls.redirect_from is ignored: TLS is off (balancer.tls.cert)");
     }
+    InetSocketAddress listening = fast != null ? fast.address() : front.address();
     LOG.log(System.Logger.Level.INFO, "balancer listening on {0}://{1}:{2}", tls == null ? "http" : "https",
-        front.address().getHostString(), String.valueOf(front.address().getPort()));
+        listening.getHostString(), String.valueOf(listening.getPort()));
     if (adminListen != null) {
       try {
         admin = FrontListener.open(adminListen, 1, serverOptions, new MetricsEndpoint(metrics, () -> workerGauges.get(), () -> adminPages),
             THREAD_NAME + "-admin");
       } catch (IOException | RuntimeException e) {
-        front.close(CLOSE_WAIT);
-        front = null;
+        closeFronts();
         abandonStart();
         throw new DroverException("balancer cannot serve metrics on balancer.admin_listen = " + adminListen + ": "
             + rootMessage(e), e);
@@ -341,7 +363,7 @@ public final class Balancer {
     if (front == null) {
       throw new IllegalStateException("balancer not started");
     }
-    return front.address();
+    return fast != null ? fast.address() : front.address();
   }
 
   /** Stops with {@link #DEFAULT_GRACE} for requests in flight. */
@@ -366,6 +388,9 @@ public final class Balancer {
     long deadline = System.nanoTime() + grace.toNanos();
     // The gate first: once a client sees the socket refuse, requests on kept-alive connections are refused too.
     gate.shutdown();
+    if (fast != null) {
+      fast.drain();
+    }
     front.stopAccepting();
     try {
       if (!gate.awaitShutdown(grace.toMillis())) {
@@ -380,8 +405,7 @@ public final class Balancer {
       Thread.currentThread().interrupt();
     }
     pool.close();
-    front.close(CLOSE_WAIT);
-    front = null;
+    closeFronts();
     if (admin != null) {
       admin.close(CLOSE_WAIT); // last, so a scrape can watch the drain
       admin = null;
@@ -400,6 +424,16 @@ public final class Balancer {
     }
   }
 
+  private void closeFronts() {
+    if (fast != null) {
+      live.remove(fast);
+      fast.close(CLOSE_WAIT);
+      fast = null;
+    }
+    front.close(CLOSE_WAIT);
+    front = null;
+  }
+
   /** Requests and tunnels in flight on every backend. */
   private int tunnels() {
     int n = 0;
@@ -407,6 +441,11 @@ public final class Balancer {
       n += inFlight(id);
     }
     return n;
+  }
+
+  /** Where the fast path hands connections to the Undertow path, while running with it; for tests. */
+  synchronized Optional<InetSocketAddress> handoffAddress() {
+    return fast == null ? Optional.empty() : Optional.of(front.address());
   }
 
   /** Starts routing to {@code backend} ({@code http://host:port}); a known id comes back into rotation. */

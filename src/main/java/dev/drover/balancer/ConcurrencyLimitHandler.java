@@ -86,6 +86,22 @@ final class ConcurrencyLimitHandler implements HttpHandler, Reconfigurable {
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> waiter.park(l.waitMillis()));
   }
 
+  /**
+   * For a front with requests of its own: a slot now, or false when the request would wait or be refused, which
+   * this handler then decides as for any request. A true must be paired with one {@link #release}.
+   */
+  boolean tryRun() {
+    Limits l = limits;
+    return switch (gate.admit(l.inFlight(), l.waiting())) {
+      case RUN -> true;
+      case WAIT -> {
+        gate.leaveQueue();
+        yield false;
+      }
+      case REFUSE -> false;
+    };
+  }
+
   /** Requests holding a slot. */
   int inFlight() {
     return gate.inFlight();
@@ -101,7 +117,8 @@ final class ConcurrencyLimitHandler implements HttpHandler, Reconfigurable {
     exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
   }
 
-  private void release() {
+  /** A request that held a slot ended: the slot goes to the first waiter, if any. */
+  void release() {
     gate.releaseSlot();
     startWaiters();
   }

@@ -30,10 +30,24 @@ final class ErrorPages implements HttpHandler {
     if (exchange.isResponseStarted() || status < 400) {
       return false;
     }
-    String title = status + " " + StatusCodes.getReason(status);
     String requestId = exchange.getResponseHeaders().getFirst(RequestIdHandler.HEADER);
     String accept = exchange.getRequestHeaders().getFirst(Headers.ACCEPT);
     boolean html = accept != null && accept.contains("text/html");
+    String body = body(status, requestId, html);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType(html));
+    exchange.getResponseHeaders().remove(Headers.CONTENT_LENGTH);
+    exchange.getResponseHeaders().remove(Headers.TRANSFER_ENCODING);
+    exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+    return true;
+  }
+
+  static String contentType(boolean html) {
+    return (html ? "text/html" : "text/plain") + "; charset=utf-8";
+  }
+
+  /** The page for {@code status}: HTML when the client's {@code Accept} names text/html, else one line of text. */
+  static String body(int status, String requestId, boolean html) {
+    String title = status + " " + StatusCodes.getReason(status);
     StringBuilder body = new StringBuilder(256);
     if (html) {
       body.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(title)
@@ -48,11 +62,7 @@ final class ErrorPages implements HttpHandler {
         body.append("request id ").append(requestId).append('\n');
       }
     }
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, (html ? "text/html" : "text/plain") + "; charset=utf-8");
-    exchange.getResponseHeaders().remove(Headers.CONTENT_LENGTH);
-    exchange.getResponseHeaders().remove(Headers.TRANSFER_ENCODING);
-    exchange.getResponseSender().send(body.toString(), StandardCharsets.UTF_8);
-    return true;
+    return body.toString();
   }
 
   private static String explain(int status) {

@@ -112,6 +112,20 @@ final class FrontListener {
   /** As above, on threads made by {@link #engine}; they are shut down when this fails or is closed. */
   static FrontListener open(XnioWorker worker, HostPort listen, int ioThreads, OptionMap serverOptions,
       HttpHandler root, SSLContext tls, PerIpConnectionLimit perIp) throws IOException {
+    return open(worker, listen, ioThreads, serverOptions, root, tls, perIp, null);
+  }
+
+  /**
+   * The Undertow path behind the fast one: plain HTTP/1.1 on a loopback port of its own, for connections the fast
+   * path hands over with a {@link Handoff} preamble. They were counted per address when the fast path accepted them.
+   */
+  static FrontListener openHandoff(XnioWorker worker, int ioThreads, OptionMap serverOptions, HttpHandler root,
+      Handoff handoff) throws IOException {
+    return open(worker, new HostPort("127.0.0.1", 0), ioThreads, serverOptions, root, null, null, handoff);
+  }
+
+  private static FrontListener open(XnioWorker worker, HostPort listen, int ioThreads, OptionMap serverOptions,
+      HttpHandler root, SSLContext tls, PerIpConnectionLimit perIp, Handoff handoff) throws IOException {
     try {
       ByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
       OptionMap connectionOptions = withDefaults(serverOptions);
@@ -121,8 +135,10 @@ final class FrontListener {
       AtomicLong headLimit = new AtomicLong(ServerOptions.scanLimit(connectionOptions));
       if (tls == null) {
         ChannelListener<StreamConnection> scanned = scanned(http, headLimit);
+        ChannelListener<StreamConnection> accepted = handoff != null ? handoff.reader(scanned)
+            : perIp == null ? scanned : perIp.guard(scanned);
         AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(address,
-            ChannelListeners.openListenerAdapter(perIp == null ? scanned : perIp.guard(scanned)),
+            ChannelListeners.openListenerAdapter(accepted),
             socketOptions(ioThreads).getMap());
         acceptor.resumeAccepts();
         return new FrontListener(worker, listen.host(), buffers, connectionOptions, ioThreads, http, acceptor, null,

@@ -22,6 +22,7 @@ public final class Metrics {
   private final LongAdder rateLimited = new LongAdder();
   private final LongAdder queueRejected = new LongAdder();
   private final LongAdder connectionsRejected = new LongAdder();
+  private final LongAdder handedOver = new LongAdder();
   private final LongAdder inFlight = new LongAdder();
   private final LongAdder adminUnauthorized = new LongAdder();
   private static final int MAX_LIMITED_CLIENTS = 10_000;
@@ -82,6 +83,16 @@ public final class Metrics {
   /** A connection refused because its address had max_connections_per_ip open already. */
   void connectionRejected() {
     connectionsRejected.increment();
+  }
+
+  /** A connection the fast path gave to the Undertow path (a request it does not take itself). */
+  void handedOver() {
+    handedOver.increment();
+  }
+
+  /** Connections the fast path gave to the Undertow path so far. */
+  public long handedOverCount() {
+    return handedOver.sum();
   }
 
   void requestStarted() {

@@ -112,6 +112,9 @@ final class MetricsEndpoint implements HttpHandler {
         .sample("drover_queue_rejected_total", metrics.queueRejectedCount());
     t.family("drover_connections_rejected_total", "counter", "Connections refused by max_connections_per_ip.")
         .sample("drover_connections_rejected_total", metrics.connectionsRejectedCount());
+    t.family("drover_connections_handed_over_total", "counter",
+        "Connections the fast path gave to the full HTTP path for a request it does not take itself.")
+        .sample("drover_connections_handed_over_total", metrics.handedOverCount());
     t.family("drover_requests_in_flight", "gauge", "Requests received and not answered yet.")
         .sample("drover_requests_in_flight", metrics.inFlightCount());
 

@@ -78,6 +78,27 @@ final class PerIpConnectionLimit implements Reconfigurable {
     };
   }
 
+  /**
+   * For a front that accepts its own sockets: counts a connection from {@code address}, and returns what to run once
+   * when it closes, or null when it is over the limit (counted as rejected; close it unread).
+   */
+  Runnable admit(InetAddress address) {
+    Rule r = rule;
+    if (r.exempt().trusts(address)) {
+      return () -> { };
+    }
+    if (!counts.acquire(address, r.max())) {
+      metrics.connectionRejected();
+      return null;
+    }
+    AtomicBoolean counted = new AtomicBoolean(true);
+    return () -> {
+      if (counted.getAndSet(false)) {
+        counts.release(address);
+      }
+    };
+  }
+
   /** Connections open from {@code address}; 0 once it is forgotten. */
   int open(InetAddress address) {
     return counts.open(address);

@@ -145,6 +145,11 @@ final class RateLimitHandler implements HttpHandler, Reconfigurable {
       this.routed = rules.length > 1;
     }
 
+    /** Whose {@code X-Forwarded-For} names the client. */
+    TrustedProxies trusted() {
+      return trusted;
+    }
+
     /** Takes a token from every bucket of {@code client} that the request meets; gives them back if one is empty. */
     Verdict decide(InetAddress client, String method, String path) {
       // route rules match the canonical path, as nginx does, so /./login or //login meet the /login rule

@@ -2,6 +2,13 @@
  * The built-in front door: an Undertow listener, a chain of small {@link io.undertow.server.HttpHandler}s, and a
  * reverse proxy to a pool of worker processes that the supervisor changes while traffic flows.
  *
+ * <p>On a plain listener ({@code balancer.fast_path}, on by default) {@code FastFront} accepts the connections
+ * itself: a {@code java.nio} selector loop per core proxies the plain HTTP/1.1 requests {@code FastHead} accepts, with
+ * the same shared parts as the chain below (per-address counts, the concurrency gate, rate limits, the backend pool,
+ * metrics, the access log), and hands every other connection, before it sent anything for it, to the Undertow
+ * listener on loopback through {@code Handoff}, which serves it to its end as described next. A request the chain
+ * would refuse or park is handed over, so refusals have one source.
+ *
  * <p>Request path, outermost first: {@code AccessLog} (when on), {@code MetricsHandler} (counts every response,
  * the balancer's own errors too), {@code ErrorPages} (renders empty error responses), {@code RequestIdHandler},
  * the graceful-shutdown gate, {@code InternalPathGuard}, {@code RequestSanityHandler} (431, ambiguous framing),

@@ -19,5 +19,6 @@ public record BalancerSettings(
     String accessLogFormat,
     String adminListen,
     RateLimitSettings rateLimit,
-    TlsSettings tls) {
+    TlsSettings tls,
+    boolean fastPath) {
 }

@@ -52,6 +52,7 @@ public final class Schema {
       key("balancer.access_log_format", ValueType.oneOf("combined", "json"), "combined", "combined | json"),
       key("balancer.admin_listen", ValueType.OPTIONAL_LISTEN, "", "host:port of /metrics and the dashboard; keep it on loopback; empty = off"),
       key("balancer.admin_token", ValueType.STRING, "", "token the dashboard's actions need (made by init, in .secrets.toml); empty = read-only"),
+      key("balancer.fast_path", ValueType.BOOLEAN, true, "plain HTTP/1.1 requests take the lean proxy path; false = every request through Undertow"),
 
       key("balancer.rate_limit.enabled", ValueType.BOOLEAN, true, "per-client rate limiting on or off"),
       key("balancer.rate_limit.default", ValueType.RATE, Rate.parse("200/minute"), "limit per client address"),

@@ -50,7 +50,8 @@ final class SettingsBuilder {
         get("balancer.listen"), get("balancer.strategy"), get("balancer.max_concurrent"), get("balancer.queue"),
         get("balancer.max_connections_per_ip"), get("balancer.max_body"), get("balancer.max_header_size"),
         this.<Duration>get("balancer.read_timeout"), get("balancer.idle_timeout"), get("balancer.upstream_timeout"),
-        get("balancer.trusted_proxies"), get("balancer.access_log_format"), get("balancer.admin_listen"), rateLimit, tls);
+        get("balancer.trusted_proxies"), get("balancer.access_log_format"), get("balancer.admin_listen"), rateLimit, tls,
+        get("balancer.fast_path"));
     DockerSettings docker = new DockerSettings(get("docker.base_image"), get("docker.image"), get("docker.memory"),
         get("docker.cpus"));
     KubernetesSettings kubernetes = new KubernetesSettings(get("kubernetes.replicas"), get("kubernetes.namespace"),

@@ -47,7 +47,7 @@ public record ReloadPlan(List<String> live, List<String> rolling, List<String> r
     boolean tlsBefore = running.settings().balancer().tls().enabled();
     boolean tlsAfter = next.settings().balancer().tls().enabled();
     return path.equals("balancer.listen") || path.equals("balancer.admin_listen") || path.equals("cluster.runtime")
-        || path.equals("balancer.tls.redirect_from") || path.startsWith("balancer.tls.") && tlsBefore != tlsAfter;
+        || path.equals("balancer.fast_path") || path.equals("balancer.tls.redirect_from") || path.startsWith("balancer.tls.") && tlsBefore != tlsAfter;
   }
 
   /** Lines for the user, e.g. {@code restart needed: balancer.listen (drover stop && drover start)}. */

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * RFC 9112 message rules and request smuggling: the same raw requests go to drover's balancer and, for
@@ -197,11 +198,14 @@ class Http1ConformanceIT {
     return cases;
   }
 
-  @Test
-  void droverIsNeverLessSafeThanNginxNorStricterWhereNginxIsRight() throws Exception {
+  /** On both paths: the fast one, which hands what it does not take to the Undertow one, and the Undertow one alone. */
+  @ParameterizedTest(name = "fast_path = {0}")
+  @ValueSource(booleans = {true, false})
+  void droverIsNeverLessSafeThanNginxNorStricterWhereNginxIsRight(boolean fastPath) throws Exception {
     Path nginxBinary = Peers.require("nginx", "nginx-light");
     try (RecordingBackend backend = new RecordingBackend()) {
-      Balancer balancer = new Balancer(TestSettings.balancer().maxBody(MAX_BODY + "B").build(), (id, reason) -> { });
+      Balancer balancer = new Balancer(TestSettings.balancer().maxBody(MAX_BODY + "B").fastPath(fastPath).build(),
+          (id, reason) -> { });
       balancer.admit("w", backend.uri());
       balancer.start();
       Process nginx = null;

@@ -126,6 +126,7 @@ class MetricsEndpointTest {
         Map.entry("drover_rate_limited_total", "counter"),
         Map.entry("drover_queue_rejected_total", "counter"),
         Map.entry("drover_connections_rejected_total", "counter"),
+        Map.entry("drover_connections_handed_over_total", "counter"),
         Map.entry("drover_requests_in_flight", "gauge"),
         Map.entry("drover_admin_refused_total", "counter"),
         Map.entry("drover_worker_up", "gauge"),
@@ -308,6 +309,6 @@ class MetricsEndpointTest {
   private static BalancerSettings withAdmin(BalancerSettings s, String adminListen) {
     return new BalancerSettings(s.listen(), s.strategy(), s.maxConcurrent(), s.queue(), s.maxConnectionsPerIp(),
         s.maxBody(), s.maxHeaderSize(), s.readTimeout(), s.idleTimeout(), s.upstreamTimeout(), s.trustedProxies(),
-        s.accessLogFormat(), adminListen, s.rateLimit(), s.tls());
+        s.accessLogFormat(), adminListen, s.rateLimit(), s.tls(), s.fastPath());
   }
 }

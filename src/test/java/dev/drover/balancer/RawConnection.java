@@ -78,6 +78,15 @@ final class RawConnection implements AutoCloseable {
 
   /** The next answer, or null when the server closed the connection (or reset it) before one began. */
   Answer read() {
+    return read(false);
+  }
+
+  /** The next answer to a HEAD request: its head only, whatever length it declares. */
+  Answer readHeadAnswer() {
+    return read(true);
+  }
+
+  private Answer read(boolean toHead) {
     try {
       String head = readHead();
       if (head == null) {
@@ -87,7 +96,7 @@ final class RawConnection implements AutoCloseable {
       String lower = head.toLowerCase(Locale.ROOT);
       String body;
       int at = lower.indexOf("\r\ncontent-length:");
-      if (status == 100 || status == 204 || status == 304) {
+      if (toHead || status == 100 || status == 204 || status == 304) {
         body = "";
       } else if (at >= 0) {
         int from = at + "\r\ncontent-length:".length();

@@ -67,6 +67,15 @@ final class TestBackend implements AutoCloseable {
     }
   }
 
+  /** What {@code /bytes/<n>} and {@code /stream/<n>} send: byte i is {@code 'a' + i % 26}. */
+  static byte[] pattern(int n) {
+    byte[] bytes = new byte[n];
+    for (int i = 0; i < n; i++) {
+      bytes[i] = (byte) ('a' + i % 26);
+    }
+    return bytes;
+  }
+
   private final class Handler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
@@ -102,6 +111,25 @@ final class TestBackend implements AutoCloseable {
         } else if (path.equals("/echo")) {
           exchange.startBlocking();
           body = id + " " + exchange.getInputStream().readAllBytes().length;
+        } else if (path.startsWith("/bytes/") || path.startsWith("/stream/")) {
+          // n bytes of a repeating pattern: with Content-Length, or streamed in flushed pieces (chunked)
+          boolean stream = path.startsWith("/stream/");
+          int n = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
+          byte[] bytes = pattern(n);
+          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
+          exchange.startBlocking();
+          if (!stream) {
+            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, n);
+          }
+          java.io.OutputStream out = exchange.getOutputStream();
+          for (int i = 0; i < n; i += 8192) {
+            out.write(bytes, i, Math.min(8192, n - i));
+            if (stream) {
+              out.flush();
+            }
+          }
+          out.close();
+          return;
         }
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
         exchange.getResponseSender().send(body);

@@ -32,6 +32,7 @@ final class TestSettings {
   private DataSize maxHeaderSize;
   private Duration readTimeout;
   private Duration idleTimeout;
+  private boolean fastPath;
 
   private TestSettings() {
     BalancerSettings d = defaults();
@@ -45,6 +46,7 @@ final class TestSettings {
     maxHeaderSize = d.maxHeaderSize();
     readTimeout = d.readTimeout();
     idleTimeout = d.idleTimeout();
+    fastPath = d.fastPath();
     RateLimitSettings r = d.rateLimit();
     rateLimit = new RateLimitSettings(false, r.defaultLimit(), r.burst(), r.routes());
   }
@@ -107,6 +109,12 @@ final class TestSettings {
     return this;
   }
 
+  /** false sends every request through Undertow, as {@code balancer.fast_path = false} does. */
+  TestSettings fastPath(boolean value) {
+    fastPath = value;
+    return this;
+  }
+
   TestSettings rateLimit(RateLimitSettings value) {
     rateLimit = value;
     return this;
@@ -116,7 +124,7 @@ final class TestSettings {
     BalancerSettings d = defaults();
     return new BalancerSettings(new HostPort("127.0.0.1", 0), strategy, maxConcurrent, queue, maxConnectionsPerIp,
         maxBody, maxHeaderSize, readTimeout, idleTimeout, upstreamTimeout, trustedProxies, d.accessLogFormat(),
-        d.adminListen(), rateLimit, d.tls());
+        d.adminListen(), rateLimit, d.tls(), fastPath);
   }
 
   /** Loaded through the real loader from an empty project, so the defaults are the schema's. */

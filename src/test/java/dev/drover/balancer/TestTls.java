@@ -132,6 +132,6 @@ final class TestTls {
       Duration readTimeout) {
     return new BalancerSettings(b.listen(), b.strategy(), b.maxConcurrent(), b.queue(), b.maxConnectionsPerIp(),
         b.maxBody(), b.maxHeaderSize(), readTimeout, b.idleTimeout(), b.upstreamTimeout(), b.trustedProxies(),
-        accessLogFormat, b.adminListen(), b.rateLimit(), tls);
+        accessLogFormat, b.adminListen(), b.rateLimit(), tls, b.fastPath());
   }
 }

@@ -59,6 +59,7 @@ class ConfigCheckTest {
       Map.entry("balancer.trusted_proxies", "[\"10.0.0.0/99\"]"),
       Map.entry("balancer.access_log_format", "\"xml\""),
       Map.entry("balancer.admin_listen", "\"nonsense\""),
+      Map.entry("balancer.fast_path", "\"sometimes\""),
       Map.entry("balancer.rate_limit.enabled", "\"yes please\""),
       Map.entry("balancer.rate_limit.default", "\"lots/hour\""),
       Map.entry("balancer.rate_limit.burst", "-1"),
