@@ -45,6 +45,8 @@ final class FastFront implements Reconfigurable {
   /** Room for the request id and forwarding fields added to a head, beyond a client's own X-Forwarded-For. */
   private static final int ADDED_FIELDS_ROOM = 512;
   private static final int POOLED_BUFFERS = 256;
+  /** Client connections per loop that may hold a buffer between reads before partial heads are handed over. */
+  private static final int MAX_HOLDING = 1024;
   private static final System.Logger LOG = System.getLogger(FastFront.class.getName());
 
   /** The knobs the fast path reads per request or per tick; swapped whole on reconfigure. */
@@ -223,6 +225,9 @@ final class FastFront implements Reconfigurable {
     final java.util.Set<Conn> conns = new java.util.HashSet<>();
     final IdentityHashMap<Backend, ArrayDeque<Upstream>> idle = new IdentityHashMap<>();
     final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
+    ByteBuffer scratch;
+    /** Client connections holding bytes between reads: a partial head, a request in flight, a handed-over backlog. */
+    int holding;
     volatile boolean stopping;
     long nextTick;
 
@@ -250,7 +255,7 @@ final class FastFront implements Reconfigurable {
     public void run() {
       try {
         while (!stopping) {
-          selector.select(TICK_MILLIS);
+          selector.select(conns.isEmpty() ? 0 : TICK_MILLIS); // no ticks for a loop with nothing to time
           Runnable task;
           while ((task = tasks.poll()) != null) {
             task.run();
@@ -320,9 +325,37 @@ final class FastFront implements Reconfigurable {
       }
     }
 
-    ByteBuffer buffer() {
+    /**
+     * A buffer of {@link #BUFFER_BYTES}; an IOException when direct memory is exhausted, which closes the connection
+     * that asked rather than ending the loop.
+     */
+    ByteBuffer buffer() throws IOException {
       ByteBuffer b = spare.poll();
-      return b != null ? b : ByteBuffer.allocateDirect(BUFFER_BYTES);
+      if (b != null) {
+        return b;
+      }
+      try {
+        return ByteBuffer.allocateDirect(BUFFER_BYTES);
+      } catch (OutOfMemoryError e) {
+        throw new IOException("no buffer memory left: " + e.getMessage());
+      }
+    }
+
+    /**
+     * The loop's own buffer, to read into when a connection holds none: if what was read must be kept, the connection
+     * takes this buffer ({@link #takeScratch}) and the loop gets another.
+     */
+    ByteBuffer scratch() throws IOException {
+      if (scratch == null) {
+        scratch = buffer();
+      }
+      return scratch;
+    }
+
+    ByteBuffer takeScratch() {
+      ByteBuffer b = scratch;
+      scratch = null;
+      return b;
     }
 
     void recycle(ByteBuffer b) {
@@ -344,6 +377,8 @@ final class FastFront implements Reconfigurable {
         return;
       }
       u.owner = null;
+      recycle(u.buf);
+      u.buf = null;
       q.addFirst(u);
     }
 
@@ -372,7 +407,8 @@ final class FastFront implements Reconfigurable {
     final Backend backend;
     final SocketChannel channel;
     final SelectionKey key;
-    final ByteBuffer buf;
+    /** The response's bytes while serving a request; null while idle. */
+    ByteBuffer buf;
     Conn owner;
     boolean connected;
     /** Served a request before: a failure may be a keep-alive close, not a dead backend. */
@@ -391,7 +427,14 @@ final class FastFront implements Reconfigurable {
         channel.close();
         throw e;
       }
-      buf = loop.buffer();
+    }
+
+    /** Serves {@code c}'s request from now on. */
+    void attach(Conn c) throws IOException {
+      owner = c;
+      if (buf == null) {
+        buf = loop.buffer();
+      }
     }
 
     @Override
@@ -409,11 +452,12 @@ final class FastFront implements Reconfigurable {
       }
       if (owner == null) {
         // idle: the backend closed it, or sent what nobody asked for
-        buf.clear();
-        if (channel.read(buf) != 0) {
+        ByteBuffer scratch = loop.scratch();
+        if (channel.read(scratch) != 0) {
           loop.forgetIdle(this);
           close();
         }
+        scratch.clear();
         return;
       }
       if (k.isWritable() && !owner.responseStarted) {
@@ -444,6 +488,7 @@ final class FastFront implements Reconfigurable {
       key.cancel();
       closeQuietly(channel);
       loop.recycle(buf);
+      buf = null;
       owner = null;
     }
   }
@@ -465,8 +510,11 @@ final class FastFront implements Reconfigurable {
     /** {@code read_timeout} and {@code idle_timeout} as they were when it opened, as for the Undertow path. */
     final Knobs opened = knobs;
     final FastHead head = new FastHead();
-    /** Bytes from the client; the unhandled ones are [inStart, position). */
-    final ByteBuffer in;
+    /**
+     * Bytes from the client; the unhandled ones are [inStart, position). Held only while there are such bytes or a
+     * request is in flight: an idle connection holds no buffer, and reads go to the loop's scratch buffer first.
+     */
+    ByteBuffer in;
     int inStart;
     State state = State.HEAD;
     /** Idle since (no bytes of a head), or the head's first byte arrived at, in nanos. */
@@ -524,7 +572,6 @@ final class FastFront implements Reconfigurable {
       this.peer = peer;
       this.peerText = peer.getAddress().getHostAddress();
       this.release = release;
-      this.in = loop.buffer();
       this.key = channel.register(loop.selector, SelectionKey.OP_READ, this);
       this.since = System.nanoTime();
       head.reset();
@@ -567,11 +614,35 @@ final class FastFront implements Reconfigurable {
       }
     }
 
+    /** Reads from the client into {@link #in}, which it takes from the loop's scratch buffer when it had none. */
+    private int readClient() throws IOException {
+      if (in != null) {
+        return channel.read(in);
+      }
+      int n = channel.read(loop.scratch());
+      if (n > 0) {
+        in = loop.takeScratch();
+        inStart = 0;
+        loop.holding++;
+      }
+      return n;
+    }
+
+    /** Gives {@link #in} back once nothing in it is left to handle. */
+    private void releaseIn() {
+      if (in != null && inStart == in.position()) {
+        loop.recycle(in);
+        in = null;
+        inStart = 0;
+        loop.holding--;
+      }
+    }
+
     private void readHead() throws IOException {
-      if (!in.hasRemaining()) {
+      if (in != null && !in.hasRemaining()) {
         compact();
       }
-      int n = channel.read(in);
+      int n = readClient();
       if (n < 0) {
         close();
         return;
@@ -594,9 +665,8 @@ final class FastFront implements Reconfigurable {
 
     /** Takes the next head in the buffer, if a whole one is there. */
     private void nextHead() throws IOException {
-      if (inStart == in.position()) {
-        in.clear();
-        inStart = 0;
+      if (in == null || inStart == in.position()) {
+        releaseIn();
         head.reset();
         headStarted = false;
         since = System.nanoTime();
@@ -615,6 +685,9 @@ final class FastFront implements Reconfigurable {
       FastHead.Result r = head.parse(in, inStart, in.position(), k.maxHead(), k.maxBody(),
           in.capacity() - inStart - ADDED_FIELDS_ROOM, trustedPeer);
       if (r == FastHead.Result.NEED_MORE) {
+        if (loop.holding > MAX_HOLDING) {
+          handOff(); // many partial heads at once (a slowloris crowd): Undertow keeps them without a buffer each
+        }
         return;
       }
       if (draining) {
@@ -717,7 +790,7 @@ final class FastFront implements Reconfigurable {
       out.position(0);
       Upstream u = loop.takeIdle(backend);
       if (u != null) {
-        u.owner = this;
+        u.attach(this);
         up = u;
         sendRequest();
         return;
@@ -728,8 +801,8 @@ final class FastFront implements Reconfigurable {
         refused(backend, e);
         return;
       }
-      u.owner = this;
       up = u;
+      u.attach(this);
       if (u.connected) {
         sendRequest();
       }
@@ -1240,11 +1313,7 @@ final class FastFront implements Reconfigurable {
         return;
       }
       state = State.HEAD;
-      inStart = sendPos;
-      if (inStart >= in.position()) {
-        in.clear();
-        inStart = 0;
-      }
+      inStart = Math.min(sendPos, in.position());
       head.reset();
       headStarted = false;
       since = System.nanoTime();
@@ -1317,7 +1386,6 @@ final class FastFront implements Reconfigurable {
       inner.configureBlocking(false);
       inner.setOption(StandardSocketOptions.TCP_NODELAY, true);
       preamble = handoff.preamble(peer);
-      toClient = loop.buffer();
       Ready side = new Ready() {
         @Override
         public void ready(SelectionKey k) throws IOException {
@@ -1353,25 +1421,26 @@ final class FastFront implements Reconfigurable {
         return;
       }
       for (;;) {
-        ByteBuffer data = in.duplicate();
-        data.limit(in.position()).position(inStart);
-        if (preamble.hasRemaining() || data.hasRemaining()) {
+        if (in != null) {
+          ByteBuffer data = in.duplicate();
+          data.limit(in.position()).position(inStart);
           inner.write(new ByteBuffer[] {preamble, data});
           inStart = data.position();
+        } else if (preamble.hasRemaining()) {
+          inner.write(preamble);
         }
-        if (preamble.hasRemaining() || inStart < in.position()) {
+        if (preamble.hasRemaining() || in != null && inStart < in.position()) {
           innerKey.interestOps(innerKey.interestOps() | SelectionKey.OP_WRITE);
           interest(key.interestOps() & ~SelectionKey.OP_READ);
           return;
         }
-        in.clear();
-        inStart = 0;
+        releaseIn();
         if (clientEof) {
           innerKey.interestOps(innerKey.interestOps() & ~SelectionKey.OP_WRITE);
           inner.shutdownOutput();
           return;
         }
-        int n = channel.read(in);
+        int n = readClient();
         if (n < 0) {
           clientEof = true;
           interest(key.interestOps() & ~SelectionKey.OP_READ);
@@ -1392,7 +1461,7 @@ final class FastFront implements Reconfigurable {
     /** Undertow to client. */
     private void spliceToClient() throws IOException {
       for (;;) {
-        if (toClient.position() > 0) {
+        if (toClient != null) {
           toClient.flip();
           channel.write(toClient);
           if (toClient.hasRemaining()) {
@@ -1401,13 +1470,17 @@ final class FastFront implements Reconfigurable {
             innerKey.interestOps(innerKey.interestOps() & ~SelectionKey.OP_READ);
             return;
           }
-          toClient.clear();
+          loop.recycle(toClient);
+          toClient = null;
         }
         if (innerEof) {
           close();
           return;
         }
-        int n = inner.read(toClient);
+        int n = inner.read(loop.scratch());
+        if (n > 0) {
+          toClient = loop.takeScratch();
+        }
         if (n < 0) {
           innerEof = true;
           continue;
@@ -1441,8 +1514,13 @@ final class FastFront implements Reconfigurable {
         innerKey.cancel();
         closeQuietly(inner);
       }
-      loop.recycle(in);
+      if (in != null) {
+        loop.recycle(in);
+        in = null;
+        loop.holding--;
+      }
       loop.recycle(toClient);
+      toClient = null;
       loop.conns.remove(this);
       release.run();
     }
