@@ -108,9 +108,18 @@ enum AccessLogFormat {
     return address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
   }
 
+  private static boolean escaped(char c) {
+    return c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
+  }
+
   /** Apache's escaping inside quotes: {@code \"}, {@code \\} and {@code \xhh} for control bytes, so a line stays a line. */
   private static void quoted(StringBuilder out, String s) {
-    for (int i = 0; i < s.length(); i++) {
+    int plain = 0;
+    while (plain < s.length() && !escaped(s.charAt(plain))) {
+      plain++;
+    }
+    out.append(s, 0, plain); // most values need no escape: one copy
+    for (int i = plain; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '"' || c == '\\') {
         out.append('\\').append(c);

@@ -45,6 +45,8 @@ final class AccessLogWriter implements Reconfigurable {
   /** Guarded by {@code this}: only the writer thread and {@link #reopen}/{@link #stop} touch the file. */
   private Writer out;
   private final StringBuilder line = new StringBuilder(512);
+  /** The line's characters, handed to the writer without a String made of them. */
+  private char[] chars = new char[512];
   /** Guarded by {@code this}: a failing disk is reported once, not on every flush. */
   private boolean failing;
 
@@ -149,7 +151,11 @@ final class AccessLogWriter implements Reconfigurable {
         queued.decrementAndGet();
         line.setLength(0);
         f.append(line, e);
-        out.append(line);
+        if (chars.length < line.length()) {
+          chars = new char[line.length() * 2];
+        }
+        line.getChars(0, line.length(), chars, 0);
+        out.write(chars, 0, line.length());
         wrote = true;
       }
       if (wrote) {

@@ -44,7 +44,13 @@ final class FastFront implements Reconfigurable {
   private static final int IDLE_PER_BACKEND = 64;
   /** Room for the request id and forwarding fields added to a head, beyond a client's own X-Forwarded-For. */
   private static final int ADDED_FIELDS_ROOM = 512;
-  private static final int POOLED_BUFFERS = 256;
+  /**
+   * Spare buffers a loop keeps at most, and once no connection holds one. A direct buffer dropped to the collector
+   * would keep its memory until a full collection (it has long been tenured by then), so those beyond are freed at
+   * once (see {@link DirectMemory}).
+   */
+  private static final int POOLED_BUFFERS = 1024;
+  private static final int POOLED_WHEN_QUIET = 16;
   /** Client connections per loop that may hold a buffer between reads before partial heads are handed over. */
   private static final int MAX_HOLDING = 1024;
   private static final System.Logger LOG = System.getLogger(FastFront.class.getName());
@@ -323,6 +329,7 @@ final class FastFront implements Reconfigurable {
       for (Conn c : new ArrayList<>(conns)) {
         c.tick(now);
       }
+      trim();
     }
 
     /**
@@ -359,9 +366,23 @@ final class FastFront implements Reconfigurable {
     }
 
     void recycle(ByteBuffer b) {
-      if (b != null && spare.size() < POOLED_BUFFERS) {
+      if (b == null) {
+        return;
+      }
+      if (spare.size() < POOLED_BUFFERS) {
         b.clear();
         spare.push(b);
+      } else {
+        DirectMemory.free(b);
+      }
+    }
+
+    /** Frees the spare buffers a busy moment left, once no connection of this loop holds one. */
+    void trim() {
+      if (holding == 0) {
+        while (spare.size() > POOLED_WHEN_QUIET) {
+          DirectMemory.free(spare.pop());
+        }
       }
     }
 
@@ -528,8 +549,6 @@ final class FastFront implements Reconfigurable {
     Backend[] tried = BackendPool.NONE;
     boolean failedOnce;
     boolean holdsSlot;
-    /** The client's response head, or the balancer's own answer. */
-    ByteBuffer resp;
     long startNanos;
     /** {@code upstream_timeout} as it was when the request started, as for the Undertow path's timer; 0 for none. */
     long upstreamTimeoutNanos;
@@ -934,10 +953,7 @@ final class FastFront implements Reconfigurable {
       if (bodyLeft > 0) {
         closeAfter = true;
       }
-      if (resp == null) {
-        resp = loop.buffer();
-      }
-      ByteBuffer o = resp;
+      ByteBuffer o = out; // the request head is no longer needed: no retry once an answer came
       o.clear();
       put(o, "HTTP/1.1");
       int lineEnd = 0;
@@ -1092,16 +1108,16 @@ final class FastFront implements Reconfigurable {
     /** Writes the client's head, if not yet out, and the response bytes in hand; ends the request when all is out. */
     private void relay() throws IOException {
       Upstream u = up;
-      if (u == null || resp == null) {
+      if (u == null) {
         return;
       }
       ByteBuffer body = u.buf.duplicate();
       body.limit(upEnd).position(upRead);
-      if (resp.hasRemaining() || body.hasRemaining()) {
-        channel.write(new ByteBuffer[] {resp, body});
+      if (out.hasRemaining() || body.hasRemaining()) {
+        channel.write(new ByteBuffer[] {out, body});
         upRead = body.position();
       }
-      if (resp.hasRemaining() || upRead < upEnd) {
+      if (out.hasRemaining() || upRead < upEnd) {
         interest(SelectionKey.OP_WRITE);
         u.interest(0);
         return;
@@ -1223,10 +1239,7 @@ final class FastFront implements Reconfigurable {
       responseStarted = true;
       String page = ErrorPages.body(code, requestId, head.html);
       byte[] body = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      if (resp == null) {
-        resp = loop.buffer();
-      }
-      ByteBuffer o = resp;
+      ByteBuffer o = out; // the request head is no longer needed: no retry once an answer came
       o.clear();
       put(o, "HTTP/1.1 ").put(o, Integer.toString(code)).put(o, " ")
           .put(o, io.undertow.util.StatusCodes.getReason(code)).put(o, "\r\nContent-Type: ")
@@ -1250,8 +1263,8 @@ final class FastFront implements Reconfigurable {
     }
 
     private void flushAnswer() throws IOException {
-      channel.write(resp);
-      if (resp.hasRemaining()) {
+      channel.write(out);
+      if (out.hasRemaining()) {
         interest(SelectionKey.OP_WRITE);
         return;
       }
@@ -1344,8 +1357,6 @@ final class FastFront implements Reconfigurable {
       backend = null;
       loop.recycle(out);
       out = null;
-      loop.recycle(resp);
-      resp = null;
       state = State.HEAD;
     }
 
@@ -1522,6 +1533,9 @@ final class FastFront implements Reconfigurable {
       loop.recycle(toClient);
       toClient = null;
       loop.conns.remove(this);
+      if (loop.conns.isEmpty()) {
+        loop.trim(); // no more ticks until a connection comes
+      }
       release.run();
     }
   }
