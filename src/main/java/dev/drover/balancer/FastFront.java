@@ -52,7 +52,7 @@ final class FastFront implements Reconfigurable {
   private static final int POOLED_BUFFERS = 1024;
   private static final int POOLED_WHEN_QUIET = 16;
   /** Client connections per loop that may hold a buffer between reads before partial heads are handed over. */
-  private static final int MAX_HOLDING = 1024;
+  private static final int MAX_HOLDING = 256;
   private static final System.Logger LOG = System.getLogger(FastFront.class.getName());
 
   /** The knobs the fast path reads per request or per tick; swapped whole on reconfigure. */
