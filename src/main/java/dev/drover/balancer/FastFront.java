@@ -261,27 +261,11 @@ final class FastFront implements Reconfigurable {
     public void run() {
       try {
         while (!stopping) {
-          selector.select(conns.isEmpty() ? 0 : TICK_MILLIS); // no ticks for a loop with nothing to time
+          // each ready key is handled as the selector finds it, without a selected-key set to fill and empty
+          selector.select(this::dispatch, conns.isEmpty() ? 0 : TICK_MILLIS); // no ticks for a loop with nothing to time
           Runnable task;
           while ((task = tasks.poll()) != null) {
             task.run();
-          }
-          var keys = selector.selectedKeys();
-          if (!keys.isEmpty()) {
-            for (SelectionKey key : keys) {
-              Ready r = (Ready) key.attachment();
-              try {
-                if (key.isValid()) {
-                  r.ready(key);
-                }
-              } catch (IOException e) {
-                r.failed(e);
-              } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "fast path failed on a connection", e);
-                r.failed(new IOException(e));
-              }
-            }
-            keys.clear();
           }
           long now = System.nanoTime();
           if (now - nextTick >= 0) {
@@ -307,6 +291,20 @@ final class FastFront implements Reconfigurable {
           // ending anyway
         }
         done.countDown();
+      }
+    }
+
+    private void dispatch(SelectionKey key) {
+      Ready r = (Ready) key.attachment();
+      try {
+        if (key.isValid()) {
+          r.ready(key);
+        }
+      } catch (IOException e) {
+        r.failed(e);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "fast path failed on a connection", e);
+        r.failed(new IOException(e));
       }
     }
 
