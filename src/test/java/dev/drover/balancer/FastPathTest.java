@@ -123,6 +123,21 @@ class FastPathTest {
   }
 
   @Test
+  void anIpv6ClientIsServedOnBothPathsWithItsOwnAddress() throws Exception {
+    fixture = BalancerFixture.start(TestSettings.balancer().listen(new dev.drover.config.HostPort("::1", 0)).build());
+    RawConnection fast = fixture.connect();
+    RawConnection handed = fixture.connect();
+
+    RawConnection.Answer plain = fast.send("GET /headers HTTP/1.1\r\nHost: [::1]\r\n\r\n").read();
+    RawConnection.Answer gzip = handed.send("GET /headers HTTP/1.1\r\nHost: [::1]\r\nAccept-Encoding: gzip\r\n\r\n")
+        .read();
+
+    assertThat(plain.body()).contains("X-Forwarded-For: 0:0:0:0:0:0:0:1");
+    assertThat(gzip.body()).contains("X-Forwarded-For: 0:0:0:0:0:0:0:1");
+    assertThat(handedOver()).isEqualTo(1);
+  }
+
+  @Test
   void aRateLimitedClientGets429WithTheSameHeadersAsOnTheUndertowPath() {
     fixture = BalancerFixture.start(TestSettings.balancer()
         .rateLimit(new RateLimitSettings(true, Rate.parse("2/minute"), 0, List.of())).build());

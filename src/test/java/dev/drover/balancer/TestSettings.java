@@ -33,6 +33,7 @@ final class TestSettings {
   private Duration readTimeout;
   private Duration idleTimeout;
   private boolean fastPath;
+  private HostPort listen = new HostPort("127.0.0.1", 0);
 
   private TestSettings() {
     BalancerSettings d = defaults();
@@ -109,6 +110,11 @@ final class TestSettings {
     return this;
   }
 
+  TestSettings listen(HostPort value) {
+    listen = value;
+    return this;
+  }
+
   /** false sends every request through Undertow, as {@code balancer.fast_path = false} does. */
   TestSettings fastPath(boolean value) {
     fastPath = value;
@@ -122,7 +128,7 @@ final class TestSettings {
 
   BalancerSettings build() {
     BalancerSettings d = defaults();
-    return new BalancerSettings(new HostPort("127.0.0.1", 0), strategy, maxConcurrent, queue, maxConnectionsPerIp,
+    return new BalancerSettings(listen, strategy, maxConcurrent, queue, maxConnectionsPerIp,
         maxBody, maxHeaderSize, readTimeout, idleTimeout, upstreamTimeout, trustedProxies, d.accessLogFormat(),
         d.adminListen(), rateLimit, d.tls(), fastPath);
   }
