@@ -51,6 +51,7 @@ final class FastFront implements Reconfigurable {
    */
   private static final int POOLED_BUFFERS = 1024;
   private static final int POOLED_WHEN_QUIET = 16;
+  private static final int POOLED_DEFLATERS = 16;
   /** Client connections per loop that may hold a buffer between reads before partial heads are handed over. */
   private static final int MAX_HOLDING = 256;
   private static final System.Logger LOG = System.getLogger(FastFront.class.getName());
@@ -232,6 +233,8 @@ final class FastFront implements Reconfigurable {
     final IdentityHashMap<Backend, ArrayDeque<Upstream>> idle = new IdentityHashMap<>();
     final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
     ByteBuffer scratch;
+    /** Deflaters hold native memory and are slow to make, so they are reused. */
+    final ArrayDeque<java.util.zip.Deflater> deflaters = new ArrayDeque<>();
     /** Client connections holding bytes between reads: a partial head, a request in flight, a handed-over backlog. */
     int holding;
     volatile boolean stopping;
@@ -285,6 +288,10 @@ final class FastFront implements Reconfigurable {
           }
         }
         idle.clear();
+        for (java.util.zip.Deflater d : deflaters) {
+          d.end();
+        }
+        deflaters.clear();
         try {
           selector.close();
         } catch (IOException ignored) {
@@ -372,6 +379,21 @@ final class FastFront implements Reconfigurable {
         spare.push(b);
       } else {
         DirectMemory.free(b);
+      }
+    }
+
+    /** A compressor for one response, its deflater taken from the loop's. */
+    Gzip gzip() {
+      java.util.zip.Deflater d = deflaters.poll();
+      return new Gzip(d != null ? d : new java.util.zip.Deflater(GzipHandler.LEVEL, true));
+    }
+
+    void release(Gzip g) {
+      g.deflater.reset();
+      if (deflaters.size() < POOLED_DEFLATERS) {
+        deflaters.push(g.deflater);
+      } else {
+        g.deflater.end();
       }
     }
 
@@ -515,6 +537,13 @@ final class FastFront implements Reconfigurable {
   /** Where a client connection is. */
   private enum State { HEAD, PROXY, ANSWER, SPLICE, CLOSED }
 
+  /** What a response field line is to the fast path. */
+  private static final byte OTHER = 0;
+  private static final byte LENGTH_FIELD = 1;
+  private static final byte CODING_FIELD = 2;
+  private static final byte DROPPED = 3;
+  private static final byte ETAG = 4;
+
   /** How a response's end is found. */
   private enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
 
@@ -570,6 +599,10 @@ final class FastFront implements Reconfigurable {
     Framing framing;
     long responseLeft;
     final ChunkEnd chunks = new ChunkEnd();
+    /** The response's field lines as (from, to, kind) triples. */
+    int[] lineMarks = new int[96];
+    /** Compressing this response, as {@link GzipHandler} would; null when not. */
+    Gzip gzip;
     boolean upstreamReusable;
     /** Response bytes in up.buf not yet written to the client are [upRead, upEnd). */
     int upRead;
@@ -951,14 +984,15 @@ final class FastFront implements Reconfigurable {
       if (bodyLeft > 0) {
         closeAfter = true;
       }
-      ByteBuffer o = out; // the request head is no longer needed: no retry once an answer came
-      o.clear();
-      put(o, "HTTP/1.1");
       int lineEnd = 0;
       while (b.get(lineEnd) != '\n') {
         lineEnd++;
       }
-      copyFrom(o, b, 8, lineEnd + 1);
+      // first the fields are read, then, once it is known whether the body is compressed, copied
+      int lines = 0;
+      String contentType = null;
+      String cacheControl = null;
+      boolean encodedOrRanged = false;
       int p = lineEnd + 1;
       while (p < end - 2) {
         int colon = p;
@@ -975,7 +1009,7 @@ final class FastFront implements Reconfigurable {
           return;
         }
         int nameLength = colon - p;
-        boolean keep = true;
+        byte kind = OTHER;
         if (nameLength == 14 && FastHead.regionIs(b, p, "content-length", true)) {
           long v = number(b, colon + 1, next - 2);
           if (v < 0 || length >= 0 && length != v) {
@@ -983,26 +1017,70 @@ final class FastFront implements Reconfigurable {
             return;
           }
           length = v;
+          kind = LENGTH_FIELD;
         } else if (nameLength == 17 && FastHead.regionIs(b, p, "transfer-encoding", true)) {
           String value = FastHead.ascii(b, colon + 1, next - 2).trim().toLowerCase(java.util.Locale.ROOT);
           chunked = value.endsWith("chunked");
           otherCoding = !chunked;
+          kind = CODING_FIELD;
         } else if (nameLength == 10 && FastHead.regionIs(b, p, "connection", true)) {
           String value = FastHead.ascii(b, colon + 1, next - 2).toLowerCase(java.util.Locale.ROOT);
           upstreamClose |= value.contains("close");
-          keep = false;
+          kind = DROPPED;
         } else if (nameLength == 10 && FastHead.regionIs(b, p, "keep-alive", true)
             || nameLength == 12 && FastHead.regionIs(b, p, "x-request-id", true)) {
-          keep = false;
-        }
-        if (keep) {
-          if (o.remaining() < next - p + 512) {
-            badGateway(u, "sent a response head larger than " + BUFFER_BYTES + " bytes");
-            return;
+          kind = DROPPED;
+        } else if (head.gzip) {
+          if (nameLength == 12 && FastHead.regionIs(b, p, "content-type", true)) {
+            contentType = FastHead.ascii(b, colon + 1, next - 2).trim();
+          } else if (nameLength == 13 && FastHead.regionIs(b, p, "cache-control", true)) {
+            cacheControl = FastHead.ascii(b, colon + 1, next - 2);
+          } else if (nameLength == 16 && FastHead.regionIs(b, p, "content-encoding", true)
+              || nameLength == 13 && FastHead.regionIs(b, p, "content-range", true)) {
+            encodedOrRanged = true;
+          } else if (nameLength == 4 && FastHead.regionIs(b, p, "etag", true)) {
+            kind = ETAG;
           }
-          copyFrom(o, b, p, next);
         }
+        if (lines * 3 + 3 > lineMarks.length) {
+          lineMarks = java.util.Arrays.copyOf(lineMarks, lineMarks.length * 2);
+        }
+        lineMarks[lines * 3] = p;
+        lineMarks[lines * 3 + 1] = next;
+        lineMarks[lines * 3 + 2] = kind;
+        lines++;
         p = next;
+      }
+      boolean compress = head.gzip && GzipHandler.compressible(code, chunked || otherCoding ? -1 : length,
+          encodedOrRanged, cacheControl, contentType);
+      ByteBuffer o = out; // the request head is no longer needed: no retry once an answer came
+      o.clear();
+      put(o, "HTTP/1.1");
+      copyFrom(o, b, 8, lineEnd + 1);
+      for (int i = 0; i < lines; i++) {
+        int from = lineMarks[i * 3];
+        int to = lineMarks[i * 3 + 1];
+        int kind = lineMarks[i * 3 + 2];
+        if (kind == DROPPED || compress && (kind == LENGTH_FIELD || kind == CODING_FIELD)) {
+          continue;
+        }
+        if (o.remaining() < to - from + 512) {
+          badGateway(u, "sent a response head larger than " + BUFFER_BYTES + " bytes");
+          return;
+        }
+        String etag = compress && kind == ETAG ? FastHead.ascii(b, from + 5, to - 2).trim() : null;
+        if (etag != null && !etag.startsWith("W/")) {
+          put(o, "ETag: W/").put(o, etag).put(o, "\r\n"); // the compressed bytes differ: the tag can only be weak
+        } else {
+          copyFrom(o, b, from, to);
+        }
+      }
+      if (compress) {
+        put(o, "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
+        if (!head.head) {
+          put(o, "Transfer-Encoding: chunked\r\n");
+          gzip = loop.gzip();
+        }
       }
       if (code == 204 || code == 304 || head.head) {
         framing = Framing.NONE;
@@ -1061,6 +1139,10 @@ final class FastFront implements Reconfigurable {
     /** Marks [from, to) of the backend's buffer as this response's, up to its end if that is in it. */
     private void frame(Upstream u, int from, int to) {
       upRead = from;
+      if (gzip != null) {
+        compress(u, from, to);
+        return;
+      }
       switch (framing) {
         case NONE -> {
           upEnd = from;
@@ -1101,6 +1183,42 @@ final class FastFront implements Reconfigurable {
       bytes += upEnd - upRead;
     }
 
+    /** As {@link #frame}, the body's bytes going through the compressor instead of out as they are. */
+    private void compress(Upstream u, int from, int to) {
+      switch (framing) {
+        case LENGTH -> {
+          long take = Math.min(responseLeft, to - from);
+          gzip.input(u.buf, from, from + (int) take);
+          responseLeft -= take;
+          responseDone = responseLeft == 0;
+          if (from + take < to) {
+            upstreamReusable = false;
+          }
+        }
+        case CHUNKED -> {
+          int e = chunks.feed(u.buf, from, to, gzip);
+          if (e == ChunkEnd.BROKEN) {
+            upstreamReusable = false;
+            closeAfter = true;
+            truncated = true;
+            responseDone = true;
+          } else if (e >= 0) {
+            responseDone = true;
+            if (e < to) {
+              upstreamReusable = false;
+            }
+          }
+        }
+        case UNTIL_CLOSE -> gzip.input(u.buf, from, to);
+        case NONE -> responseDone = true;
+      }
+      upRead = to;
+      upEnd = to;
+      if (responseDone && !truncated) {
+        gzip.finish();
+      }
+    }
+
     boolean truncated;
 
     /** Writes the client's head, if not yet out, and the response bytes in hand; ends the request when all is out. */
@@ -1109,13 +1227,27 @@ final class FastFront implements Reconfigurable {
       if (u == null) {
         return;
       }
-      ByteBuffer body = u.buf.duplicate();
-      body.limit(upEnd).position(upRead);
+      ByteBuffer body;
+      if (gzip != null) {
+        body = gzip.out.flip();
+      } else {
+        body = u.buf.duplicate();
+        body.limit(upEnd).position(upRead);
+      }
+      int before = body.remaining();
       if (out.hasRemaining() || body.hasRemaining()) {
         channel.write(new ByteBuffer[] {out, body});
-        upRead = body.position();
       }
-      if (out.hasRemaining() || upRead < upEnd) {
+      boolean pending;
+      if (gzip != null) {
+        bytes += before - body.remaining();
+        gzip.out.compact();
+        pending = gzip.out.position() > 0;
+      } else {
+        upRead = body.position();
+        pending = upRead < upEnd;
+      }
+      if (out.hasRemaining() || pending) {
         interest(SelectionKey.OP_WRITE);
         u.interest(0);
         return;
@@ -1136,6 +1268,9 @@ final class FastFront implements Reconfigurable {
       if (responseStarted && framing == Framing.UNTIL_CLOSE) {
         responseDone = true;
         upstreamReusable = false;
+        if (gzip != null) {
+          gzip.finish();
+        }
         relay();
         return;
       }
@@ -1345,8 +1480,8 @@ final class FastFront implements Reconfigurable {
         concurrency.release();
       }
       long nanos = System.nanoTime() - startNanos;
-      metrics.requestEnded();
       metrics.response(code, nanos);
+      metrics.requestEnded(); // last: a reader that sees nothing in flight sees this response counted
       if (accessLog != null) {
         accessLog.add(new AccessLog.Entry(startMillis, peer, head.method, head.path, head.query, "HTTP/1.1", code,
             bytes, nanos, requestId, head.userAgent, head.referer,
@@ -1355,6 +1490,10 @@ final class FastFront implements Reconfigurable {
       backend = null;
       loop.recycle(out);
       out = null;
+      if (gzip != null) {
+        loop.release(gzip);
+        gzip = null;
+      }
       state = State.HEAD;
     }
 
@@ -1539,6 +1678,88 @@ final class FastFront implements Reconfigurable {
   }
 
   /**
+   * One response compressed as {@link GzipHandler} compresses it (gzip, its level), sent as chunks: the body's bytes
+   * go in as they come, and {@link #out} holds the chunks to write (in write mode: its data is [0, position)).
+   */
+  static final class Gzip implements ChunkEnd.Data {
+    private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+    final java.util.zip.Deflater deflater;
+    private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    private final byte[] staging = new byte[8 * 1024];
+    private long size;
+    private boolean started;
+    ByteBuffer out = ByteBuffer.allocate(2 * BUFFER_BYTES);
+
+    Gzip(java.util.zip.Deflater deflater) {
+      this.deflater = deflater;
+    }
+
+    @Override
+    public void data(ByteBuffer b, int from, int to) {
+      input(b, from, to);
+    }
+
+    /** Compresses b[from, to). */
+    void input(ByteBuffer b, int from, int to) {
+      if (to <= from) {
+        return;
+      }
+      ByteBuffer in = b.duplicate();
+      in.limit(to).position(from);
+      crc.update(in.duplicate());
+      size += to - from;
+      deflater.setInput(in);
+      while (!deflater.needsInput()) {
+        int n = deflater.deflate(staging, 0, staging.length, java.util.zip.Deflater.NO_FLUSH);
+        chunk(staging, n, false);
+      }
+    }
+
+    /** The rest of the compressed stream, the gzip trailer and the last chunk. */
+    void finish() {
+      deflater.finish();
+      while (!deflater.finished()) {
+        int n = deflater.deflate(staging, 0, staging.length, java.util.zip.Deflater.NO_FLUSH);
+        chunk(staging, n, false);
+      }
+      byte[] trailer = new byte[8];
+      long c = crc.getValue();
+      for (int i = 0; i < 4; i++) {
+        trailer[i] = (byte) (c >>> (8 * i));
+        trailer[4 + i] = (byte) (size >>> (8 * i));
+      }
+      chunk(trailer, 8, true);
+    }
+
+    private void chunk(byte[] data, int n, boolean last) {
+      int header = started ? 0 : HEADER.length;
+      int length = n + header;
+      room(length + 24);
+      if (length > 0) {
+        out.put(Integer.toHexString(length).getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) '\r')
+            .put((byte) '\n');
+        if (!started) {
+          out.put(HEADER);
+          started = true;
+        }
+        out.put(data, 0, n).put((byte) '\r').put((byte) '\n');
+      }
+      if (last) {
+        out.put((byte) '0').put((byte) '\r').put((byte) '\n').put((byte) '\r').put((byte) '\n');
+      }
+    }
+
+    private void room(int needed) {
+      if (out.remaining() < needed) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + needed));
+        out.flip();
+        bigger.put(out);
+        out = bigger;
+      }
+    }
+  }
+
+  /**
    * Finds where a chunked body ends, following its framing across reads: size lines, data, the CRLF after it, and
    * the trailer section after the last chunk.
    */
@@ -1564,12 +1785,25 @@ final class FastFront implements Reconfigurable {
       digits = 0;
     }
 
+    /** Where a chunked body's data goes as it is found. */
+    interface Data {
+      void data(ByteBuffer b, int from, int to);
+    }
+
     /** The index just past the body's end in [from, to), {@link #MORE} when it goes on, {@link #BROKEN}. */
     int feed(ByteBuffer b, int from, int to) {
+      return feed(b, from, to, null);
+    }
+
+    /** As {@link #feed(ByteBuffer, int, int)}, handing every run of data bytes to {@code sink}. */
+    int feed(ByteBuffer b, int from, int to, Data sink) {
       int i = from;
       while (i < to) {
         if (state == DATA) {
           long take = Math.min(size, to - i);
+          if (sink != null && take > 0) {
+            sink.data(b, i, i + (int) take);
+          }
           i += (int) take;
           size -= take;
           if (size == 0) {

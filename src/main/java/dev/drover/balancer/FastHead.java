@@ -2,13 +2,14 @@ package dev.drover.balancer;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One request head as the fast path reads it, in place in the connection's buffer, and whether the fast path may
  * take it at all. It takes only the plainest heads: {@code HTTP/1.1}, a common method, an origin-form target of
  * visible ASCII with no percent-escapes, CRLF line ends, field names of token characters and values of visible
- * ASCII, one {@code Host}, at most one plain {@code Content-Length} within {@code max_body}, and none of
- * {@code Transfer-Encoding}, {@code Upgrade}, {@code Expect}, {@code TE}, {@code Accept-Encoding}, or a
+ * ASCII, one {@code Host}, at most one plain {@code Content-Length} within {@code max_body}, at most one
+ * {@code Accept-Encoding}, and none of {@code Transfer-Encoding}, {@code Upgrade}, {@code Expect}, {@code TE}, or a
  * {@code Connection} naming anything but {@code close} or {@code keep-alive}. Anything else, malformed or only
  * unusual, is {@link Result#HANDOFF}: the connection goes to the Undertow path, which answers it as it always did,
  * so the two paths never disagree on what is allowed. The object is reused for every head on its connection.
@@ -55,6 +56,10 @@ final class FastHead {
   String forwardedFor;
   String userAgent;
   String referer;
+  /** The client's Accept-Encoding (passed on as it came), null when none. */
+  String acceptEncoding;
+  /** It accepts gzip: a compressible response is compressed, as {@link GzipHandler} does. */
+  boolean gzip;
   /** Field lines not passed on, as pairs of absolute [from, to) indexes. */
   int[] dropped = new int[16];
   int droppedCount;
@@ -95,6 +100,8 @@ final class FastHead {
     forwardedFor = null;
     userAgent = null;
     referer = null;
+    acceptEncoding = null;
+    gzip = false;
     droppedCount = 0;
     int p = requestLine(buf, from);
     if (p < 0) {
@@ -180,6 +187,12 @@ final class FastHead {
           drop(p, lineNext);
         }
         case ACCEPT -> html |= ascii(buf, v, valueEnd).contains("text/html");
+        case ACCEPT_ENCODING -> {
+          if (acceptEncoding != null) {
+            return Result.HANDOFF; // two lines: rare, and the Undertow path reads them together
+          }
+          acceptEncoding = ascii(buf, v, valueEnd);
+        }
         case USER_AGENT -> userAgent = ascii(buf, v, valueEnd);
         case REFERER -> referer = ascii(buf, v, valueEnd);
         case HANDOFF -> {
@@ -195,6 +208,7 @@ final class FastHead {
     if (requestId != null && !RequestIdHandler.sane(requestId)) {
       requestId = null;
     }
+    gzip = acceptEncoding != null && GzipHandler.acceptsGzip(List.of(acceptEncoding));
     return Result.OK;
   }
 
@@ -276,8 +290,8 @@ final class FastHead {
     return -1;
   }
 
-  private enum Field { PASS, HOST, CONTENT_LENGTH, CONNECTION, DROP, REQUEST_ID, FORWARDED_FOR, ACCEPT, USER_AGENT,
-    REFERER, HANDOFF }
+  private enum Field { PASS, HOST, CONTENT_LENGTH, CONNECTION, DROP, REQUEST_ID, FORWARDED_FOR, ACCEPT,
+    ACCEPT_ENCODING, USER_AGENT, REFERER, HANDOFF }
 
   private static Field field(ByteBuffer buf, int from, int length, boolean trustedPeer) {
     switch (length) {
@@ -311,7 +325,7 @@ final class FastHead {
         return regionIs(buf, from, "content-length", true) ? Field.CONTENT_LENGTH : Field.PASS;
       case 15:
         if (regionIs(buf, from, "accept-encoding", true)) {
-          return Field.HANDOFF; // gzip is the Undertow path's
+          return Field.ACCEPT_ENCODING;
         }
         return regionIs(buf, from, "x-forwarded-for", true) ? Field.FORWARDED_FOR : Field.PASS;
       case 16:

@@ -7,7 +7,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
 import io.undertow.util.ConduitFactory;
 import io.undertow.util.HeaderMap;
-import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.util.Locale;
@@ -27,7 +26,7 @@ final class GzipHandler implements HttpHandler {
   /** Below this a gzip header and the deflate work cost more than the bytes saved. */
   static final long MIN_SIZE = 1024;
   /** Level 4 gives most of level 6's ratio on text for roughly half the CPU; the balancer shares its cores. */
-  private static final int LEVEL = 4;
+  static final int LEVEL = 4;
   /** Deflaters hold native memory and are slow to make, so they are reused. */
   private static final int POOLED_DEFLATERS = 64;
   private static final Set<String> TYPES = Set.of("application/json", "application/javascript",
@@ -72,23 +71,30 @@ final class GzipHandler implements HttpHandler {
   }
 
   static boolean compressible(HttpServerExchange exchange) {
-    int status = exchange.getStatusCode();
+    HeaderMap headers = exchange.getResponseHeaders();
+    return compressible(exchange.getStatusCode(), exchange.getResponseContentLength(),
+        headers.contains(Headers.CONTENT_ENCODING) || headers.contains(Headers.CONTENT_RANGE),
+        headers.getFirst(Headers.CACHE_CONTROL), headers.getFirst(Headers.CONTENT_TYPE));
+  }
+
+  /**
+   * The decision on a response's status and fields, apart from any exchange (the fast path takes it too).
+   *
+   * @param length the Content-Length, -1 when unknown
+   * @param encodedOrRanged it has a Content-Encoding or a Content-Range
+   */
+  static boolean compressible(int status, long length, boolean encodedOrRanged, String cacheControl,
+      String contentType) {
     if (status < 200 || status == 204 || status == 206 || status == 304) {
       return false;
     }
-    long length = exchange.getResponseContentLength();
-    if (length >= 0 && length < MIN_SIZE) {
+    if (length >= 0 && length < MIN_SIZE || encodedOrRanged) {
       return false;
     }
-    HeaderMap headers = exchange.getResponseHeaders();
-    if (headers.contains(Headers.CONTENT_ENCODING) || headers.contains(Headers.CONTENT_RANGE)) {
-      return false;
-    }
-    String cacheControl = headers.getFirst(Headers.CACHE_CONTROL);
     if (cacheControl != null && cacheControl.toLowerCase(Locale.ROOT).contains("no-transform")) {
       return false;
     }
-    return compressibleType(headers.getFirst(Headers.CONTENT_TYPE));
+    return compressibleType(contentType);
   }
 
   static boolean compressibleType(String contentType) {
@@ -107,7 +113,7 @@ final class GzipHandler implements HttpHandler {
    * True when {@code gzip} (or {@code *}) is listed without {@code q=0}. Scans in place: most clients send this
    * header on every request, so the common case allocates nothing.
    */
-  static boolean acceptsGzip(HeaderValues values) {
+  static boolean acceptsGzip(Iterable<String> values) {
     if (values == null) {
       return false;
     }

@@ -58,7 +58,8 @@ class FastPathTest {
     assertThat(again.header("X-Request-Id")).isEqualTo("mine-1");
     assertThat(again.body()).contains("X-Request-Id: mine-1");
     assertThat(handedOver()).isZero();
-    assertThat(fixture.balancer.metrics().responses()).containsEntry(200, 2L);
+    // counted once the answer is out, which may be a moment after the client read it
+    eventually(() -> assertThat(fixture.balancer.metrics().responses()).containsEntry(200, 2L));
   }
 
   @Test
@@ -110,7 +111,7 @@ class FastPathTest {
     fixture = BalancerFixture.start(TestSettings.balancer().build());
     RawConnection c = fixture.connectFrom(InetAddress.getByName("127.0.0.2"));
 
-    RawConnection.Answer gzip = c.send("GET /headers HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n").read();
+    RawConnection.Answer gzip = c.send("GET /headers HTTP/1.1\r\nHost: x\r\nTE: trailers\r\n\r\n").read();
     RawConnection.Answer next = c.send("GET /headers HTTP/1.1\r\nHost: x\r\n\r\n").read();
     RawConnection.Answer internal = fixture.connect().send("GET /_drover/health HTTP/1.1\r\nHost: x\r\n\r\n").read();
 
@@ -129,7 +130,7 @@ class FastPathTest {
     RawConnection handed = fixture.connect();
 
     RawConnection.Answer plain = fast.send("GET /headers HTTP/1.1\r\nHost: [::1]\r\n\r\n").read();
-    RawConnection.Answer gzip = handed.send("GET /headers HTTP/1.1\r\nHost: [::1]\r\nAccept-Encoding: gzip\r\n\r\n")
+    RawConnection.Answer gzip = handed.send("GET /headers HTTP/1.1\r\nHost: [::1]\r\nTE: trailers\r\n\r\n")
         .read();
 
     assertThat(plain.body()).contains("X-Forwarded-For: 0:0:0:0:0:0:0:1");

@@ -81,6 +81,7 @@ class GzipHandlerTest {
     assertThat(r.headers().allValues("Vary")).contains("Accept-Encoding");
     assertThat(r.body().length).isLessThan(expected.length() / 4);
     assertThat(gunzip(r.body())).isEqualTo(expected);
+    assertThat(balancer.metrics().handedOverCount()).as("compressed on the fast path").isZero();
   }
 
   @Test
@@ -91,6 +92,22 @@ class GzipHandlerTest {
 
     assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
     assertThat(gunzip(r.body())).isEqualTo(text(20_000));
+    assertThat(balancer.metrics().handedOverCount()).as("compressed on the fast path").isZero();
+  }
+
+  @Test
+  void aHeadAnswerSaysGzipWithoutALengthAndTheConnectionGoesOn() {
+    start();
+    try (RawConnection c = new RawConnection(balancer.boundAddress())) {
+      RawConnection.Answer head = c.send("HEAD /text/10000 HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n")
+          .readHeadAnswer();
+      RawConnection.Answer next = c.send("GET /api/info HTTP/1.1\r\nHost: x\r\n\r\n").read();
+
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("Content-Encoding")).isEqualTo("gzip");
+      assertThat(head.header("Content-Length")).isNull();
+      assertThat(next.body()).isEqualTo(SMALL_JSON);
+    }
   }
 
   @Test
