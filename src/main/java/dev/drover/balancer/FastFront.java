@@ -814,7 +814,7 @@ final class FastFront implements Reconfigurable {
       if (head.forwardedFor != null && !head.forwardedFor.isEmpty()) {
         put(o, head.forwardedFor).put(o, ",");
       }
-      put(o, peerText).put(o, "\r\nX-Forwarded-Proto: http\r\n\r\n");
+      put(o, peerText).put(o, head.forwardedProto ? "\r\n\r\n" : "\r\nX-Forwarded-Proto: http\r\n\r\n");
       o.flip();
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
  * visible ASCII with no percent-escapes, CRLF line ends, field names of token characters and values of visible
  * ASCII, one {@code Host}, at most one plain {@code Content-Length} within {@code max_body}, at most one
  * {@code Accept-Encoding}, and none of {@code Transfer-Encoding}, {@code Upgrade}, {@code Expect}, {@code TE}, or a
- * {@code Connection} naming anything but {@code close} or {@code keep-alive}. Anything else, malformed or only
+ * {@code Connection} naming anything but {@code close} or {@code keep-alive}. Forwarding claims are dropped from
+ * clients and passed on from trusted proxies, as {@link ForwardedHeadersHandler} and {@link TrimmedConnection} do. Anything else, malformed or only
  * unusual, is {@link Result#HANDOFF}: the connection goes to the Undertow path, which answers it as it always did,
  * so the two paths never disagree on what is allowed. The object is reused for every head on its connection.
  */
@@ -56,6 +57,13 @@ final class FastHead {
   String forwardedFor;
   String userAgent;
   String referer;
+  String host;
+  /** A trusted proxy sent X-Forwarded-Proto, which passes on; else the fast path sets it. */
+  boolean forwardedProto;
+  /** A trusted proxy's X-Forwarded-Host and its line, null when none. */
+  String forwardedHost;
+  private int forwardedHostLine;
+  private int forwardedHostNext;
   /** The client's Accept-Encoding (passed on as it came), null when none. */
   String acceptEncoding;
   /** It accepts gzip: a compressible response is compressed, as {@link GzipHandler} does. */
@@ -102,6 +110,9 @@ final class FastHead {
     referer = null;
     acceptEncoding = null;
     gzip = false;
+    host = null;
+    forwardedProto = false;
+    forwardedHost = null;
     droppedCount = 0;
     int p = requestLine(buf, from);
     if (p < 0) {
@@ -147,6 +158,21 @@ final class FastHead {
           if (++hosts > 1 || valueEnd == v) {
             return Result.HANDOFF;
           }
+          host = ascii(buf, v, valueEnd);
+        }
+        case FORWARDED_PROTO -> {
+          if (forwardedProto) {
+            return Result.HANDOFF;
+          }
+          forwardedProto = true;
+        }
+        case FORWARDED_HOST -> {
+          if (forwardedHost != null) {
+            return Result.HANDOFF;
+          }
+          forwardedHost = ascii(buf, v, valueEnd);
+          forwardedHostLine = p;
+          forwardedHostNext = lineNext;
         }
         case CONTENT_LENGTH -> {
           if (contentLength >= 0 || valueEnd - v > 18 || valueEnd == v) {
@@ -209,6 +235,9 @@ final class FastHead {
       requestId = null;
     }
     gzip = acceptEncoding != null && GzipHandler.acceptsGzip(List.of(acceptEncoding));
+    if (forwardedHost != null && forwardedHost.equals(host)) {
+      drop(forwardedHostLine, forwardedHostNext); // it only repeats Host, which every framework reads without it
+    }
     return Result.OK;
   }
 
@@ -290,8 +319,8 @@ final class FastHead {
     return -1;
   }
 
-  private enum Field { PASS, HOST, CONTENT_LENGTH, CONNECTION, DROP, REQUEST_ID, FORWARDED_FOR, ACCEPT,
-    ACCEPT_ENCODING, USER_AGENT, REFERER, HANDOFF }
+  private enum Field { PASS, HOST, CONTENT_LENGTH, CONNECTION, DROP, REQUEST_ID, FORWARDED_FOR, FORWARDED_PROTO,
+    FORWARDED_HOST, ACCEPT, ACCEPT_ENCODING, USER_AGENT, REFERER, HANDOFF }
 
   private static Field field(ByteBuffer buf, int from, int length, boolean trustedPeer) {
     switch (length) {
@@ -329,7 +358,10 @@ final class FastHead {
         }
         return regionIs(buf, from, "x-forwarded-for", true) ? Field.FORWARDED_FOR : Field.PASS;
       case 16:
-        if (regionIs(buf, from, "x-forwarded-host", true) || regionIs(buf, from, "x-forwarded-port", true)) {
+        if (regionIs(buf, from, "x-forwarded-host", true)) {
+          return trustedPeer ? Field.FORWARDED_HOST : Field.DROP;
+        }
+        if (regionIs(buf, from, "x-forwarded-port", true)) {
           return claim(trustedPeer);
         }
         return regionIs(buf, from, "proxy-connection", true) ? Field.HANDOFF : Field.PASS;
@@ -337,18 +369,23 @@ final class FastHead {
         if (regionIs(buf, from, "transfer-encoding", true)) {
           return Field.HANDOFF;
         }
-        return regionIs(buf, from, "x-forwarded-proto", true) ? claim(trustedPeer) : Field.PASS;
+        if (regionIs(buf, from, "x-forwarded-proto", true)) {
+          return trustedPeer ? Field.FORWARDED_PROTO : Field.DROP;
+        }
+        return Field.PASS;
       case 18:
-        return regionIs(buf, from, "x-forwarded-server", true) || regionIs(buf, from, "x-forwarded-prefix", true)
-            ? claim(trustedPeer) : Field.PASS;
+        if (regionIs(buf, from, "x-forwarded-server", true)) {
+          return Field.DROP; // it would name this host, which no application needs
+        }
+        return regionIs(buf, from, "x-forwarded-prefix", true) ? claim(trustedPeer) : Field.PASS;
       default:
         return Field.PASS;
     }
   }
 
-  /** A forwarding claim is dropped from an untrusted client; a trusted proxy's is the Undertow path's to pass on. */
+  /** A forwarding claim is dropped from an untrusted client and passed on from a trusted proxy. */
   private static Field claim(boolean trustedPeer) {
-    return trustedPeer ? Field.HANDOFF : Field.DROP;
+    return trustedPeer ? Field.PASS : Field.DROP;
   }
 
   /** 1 when the tokens say close, 0 keep-alive only, -1 when they name anything else (hop-by-hop fields). */
@@ -365,12 +402,19 @@ final class FastHead {
     return close;
   }
 
+  /** Leaves out the line [from, to); the list stays in order of position. */
   private void drop(int from, int to) {
     if (droppedCount * 2 + 2 > dropped.length) {
       dropped = java.util.Arrays.copyOf(dropped, dropped.length * 2);
     }
-    dropped[droppedCount * 2] = from;
-    dropped[droppedCount * 2 + 1] = to;
+    int i = droppedCount;
+    while (i > 0 && dropped[(i - 1) * 2] > from) {
+      dropped[i * 2] = dropped[(i - 1) * 2];
+      dropped[i * 2 + 1] = dropped[(i - 1) * 2 + 1];
+      i--;
+    }
+    dropped[i * 2] = from;
+    dropped[i * 2 + 1] = to;
     droppedCount++;
   }
 

@@ -88,7 +88,18 @@ class FastHeadTest {
 
     assertThat(parse(claims, false)).isEqualTo(FastHead.Result.OK);
     assertThat(head.droppedCount).isEqualTo(2);
-    assertThat(parse(claims, true)).isEqualTo(FastHead.Result.HANDOFF);
+    assertThat(head.forwardedProto).isFalse();
+    assertThat(parse(claims, true)).isEqualTo(FastHead.Result.OK);
+    assertThat(head.droppedCount).isZero();
+    assertThat(head.forwardedProto).isTrue();
+    // a trusted X-Forwarded-Host that only repeats Host is left out; X-Forwarded-Server always is
+    assertThat(parse("GET / HTTP/1.1\r\nX-Forwarded-Host: shop\r\nX-Forwarded-Server: lb\r\nHost: shop\r\n\r\n", true))
+        .isEqualTo(FastHead.Result.OK);
+    assertThat(head.droppedCount).isEqualTo(2);
+    assertThat(head.dropped[0]).isLessThan(head.dropped[2]);
+    assertThat(parse("GET / HTTP/1.1\r\nHost: shop\r\nX-Forwarded-Host: other\r\n\r\n", true))
+        .isEqualTo(FastHead.Result.OK);
+    assertThat(head.droppedCount).isZero();
   }
 
   @Test
