@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.xnio.IoUtils;
 
 /**
  * The balancer's fast path on a plain listener: a {@code java.nio} selector loop per core that proxies the common
@@ -154,23 +155,13 @@ final class FastFront implements Reconfigurable {
    */
   void drain() {
     draining = true;
-    loops[0].execute(() -> {
-      try {
-        server.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
-    });
+    loops[0].execute(() -> IoUtils.safeClose(server));
   }
 
   /** Closes every connection and ends the loops, waiting at most {@code wait}. */
   void close(Duration wait) {
     draining = true;
-    try {
-      server.close();
-    } catch (IOException ignored) {
-      // closing anyway
-    }
+    IoUtils.safeClose(server);
     for (Loop loop : loops) {
       loop.stop();
     }
@@ -292,11 +283,7 @@ final class FastFront implements Reconfigurable {
           d.end();
         }
         deflaters.clear();
-        try {
-          selector.close();
-        } catch (IOException ignored) {
-          // ending anyway
-        }
+        IoUtils.safeClose(selector);
         done.countDown();
       }
     }
@@ -318,7 +305,7 @@ final class FastFront implements Reconfigurable {
     void adopt(SocketChannel channel, InetSocketAddress peer, Runnable release) {
       if (stopping) {
         release.run();
-        closeQuietly(channel);
+        IoUtils.safeClose(channel);
         return;
       }
       try {
@@ -326,7 +313,7 @@ final class FastFront implements Reconfigurable {
         conns.add(c);
       } catch (IOException e) {
         release.run();
-        closeQuietly(channel);
+        IoUtils.safeClose(channel);
       }
     }
 
@@ -434,11 +421,10 @@ final class FastFront implements Reconfigurable {
     }
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing anyway
+  /** Sets a key's interest, leaving an unchanged one alone (a change costs an epoll_ctl at the next select). */
+  private static void interest(SelectionKey key, int ops) {
+    if (key.isValid() && key.interestOps() != ops) {
+      key.interestOps(ops);
     }
   }
 
@@ -452,8 +438,6 @@ final class FastFront implements Reconfigurable {
     ByteBuffer buf;
     Conn owner;
     boolean connected;
-    /** Served a request before: a failure may be a keep-alive close, not a dead backend. */
-    boolean reused;
 
     Upstream(Loop loop, Backend backend) throws IOException {
       this.loop = loop;
@@ -486,7 +470,7 @@ final class FastFront implements Reconfigurable {
           connected = true;
           k.interestOps(SelectionKey.OP_READ);
           if (owner != null) {
-            owner.upstreamConnected();
+            owner.sendRequest();
           }
         }
         return;
@@ -520,14 +504,12 @@ final class FastFront implements Reconfigurable {
     }
 
     void interest(int ops) {
-      if (key.isValid() && key.interestOps() != ops) {
-        key.interestOps(ops);
-      }
+      FastFront.interest(key, ops);
     }
 
     void close() {
       key.cancel();
-      closeQuietly(channel);
+      IoUtils.safeClose(channel);
       loop.recycle(buf);
       buf = null;
       owner = null;
@@ -608,6 +590,8 @@ final class FastFront implements Reconfigurable {
     int upRead;
     int upEnd;
     boolean responseDone;
+    /** The backend's framing broke mid-response: the client's connection closes after what was sent. */
+    boolean truncated;
 
     // a handed-over connection
     SocketChannel inner;
@@ -659,9 +643,7 @@ final class FastFront implements Reconfigurable {
     }
 
     private void interest(int ops) {
-      if (key.isValid() && key.interestOps() != ops) {
-        key.interestOps(ops);
-      }
+      FastFront.interest(key, ops);
     }
 
     /** Reads from the client into {@link #in}, which it takes from the loop's scratch buffer when it had none. */
@@ -681,6 +663,12 @@ final class FastFront implements Reconfigurable {
     /** Gives {@link #in} back once nothing in it is left to handle. */
     private void releaseIn() {
       if (in != null && inStart == in.position()) {
+        giveBackIn();
+      }
+    }
+
+    private void giveBackIn() {
+      if (in != null) {
         loop.recycle(in);
         in = null;
         inStart = 0;
@@ -856,10 +844,6 @@ final class FastFront implements Reconfigurable {
       if (u.connected) {
         sendRequest();
       }
-    }
-
-    void upstreamConnected() throws IOException {
-      sendRequest();
     }
 
     /** Writes what is left of the head and of the body that has arrived; waits for the backend or the client. */
@@ -1095,21 +1079,28 @@ final class FastFront implements Reconfigurable {
         responseLeft = length;
       }
       upstreamReusable = !upstreamClose && framing != Framing.UNTIL_CLOSE;
+      ourFields(o, false);
+      o.flip();
+      responseStarted = true;
+      status = code;
+      frame(u, end, b.position());
+      relay();
+    }
+
+    /** The fields every answer gets from the balancer, whoever made it, and the head's empty line. */
+    private void ourFields(ByteBuffer o, boolean retryAfter) {
       put(o, "X-Request-Id: ").put(o, requestId).put(o, "\r\n");
       if (limitHeader != null) {
         put(o, "RateLimit-Limit: ").put(o, limitHeader).put(o, "\r\nRateLimit-Remaining: ")
             .put(o, Long.toString(remaining)).put(o, "\r\n");
       }
+      if (retryAfter) {
+        put(o, "Retry-After: 1\r\n");
+      }
       if (closeAfter || clientEof) {
         put(o, "Connection: close\r\n");
       }
       put(o, "\r\n");
-      o.flip();
-      responseStarted = true;
-      status = code;
-      u.reused = true;
-      frame(u, end, b.position());
-      relay();
     }
 
     private void copyFrom(ByteBuffer o, ByteBuffer b, int from, int to) {
@@ -1136,81 +1127,48 @@ final class FastFront implements Reconfigurable {
       return digits == 0 ? -1 : v;
     }
 
-    /** Marks [from, to) of the backend's buffer as this response's, up to its end if that is in it. */
+    /**
+     * Takes [from, to) of the backend's buffer as this response's, up to its end if that is in it: as it is, or through
+     * the compressor.
+     */
     private void frame(Upstream u, int from, int to) {
-      upRead = from;
-      if (gzip != null) {
-        compress(u, from, to);
-        return;
-      }
+      int end;
       switch (framing) {
         case NONE -> {
-          upEnd = from;
+          end = from;
           responseDone = true;
-          if (to > from) {
-            upstreamReusable = false;
-          }
         }
         case LENGTH -> {
           long take = Math.min(responseLeft, to - from);
-          upEnd = from + (int) take;
+          end = from + (int) take;
           responseLeft -= take;
           responseDone = responseLeft == 0;
-          if (upEnd < to) {
-            upstreamReusable = false;
-          }
         }
         case CHUNKED -> {
-          int e = chunks.feed(u.buf, from, to);
+          int e = chunks.feed(u.buf, from, to, gzip); // a chunked body's data reaches the compressor from here
           if (e == ChunkEnd.BROKEN) {
-            upEnd = from;
-            upstreamReusable = false;
+            end = from;
             closeAfter = true;
-            responseDone = true;
             truncated = true;
-          } else if (e >= 0) {
-            upEnd = e;
             responseDone = true;
-            if (e < to) {
-              upstreamReusable = false;
-            }
           } else {
-            upEnd = to;
+            end = e >= 0 ? e : to;
+            responseDone = e >= 0;
           }
         }
-        case UNTIL_CLOSE -> upEnd = to;
+        default -> end = to;
       }
-      bytes += upEnd - upRead;
-    }
-
-    /** As {@link #frame}, the body's bytes going through the compressor instead of out as they are. */
-    private void compress(Upstream u, int from, int to) {
-      switch (framing) {
-        case LENGTH -> {
-          long take = Math.min(responseLeft, to - from);
-          gzip.input(u.buf, from, from + (int) take);
-          responseLeft -= take;
-          responseDone = responseLeft == 0;
-          if (from + take < to) {
-            upstreamReusable = false;
-          }
-        }
-        case CHUNKED -> {
-          int e = chunks.feed(u.buf, from, to, gzip);
-          if (e == ChunkEnd.BROKEN) {
-            upstreamReusable = false;
-            closeAfter = true;
-            truncated = true;
-            responseDone = true;
-          } else if (e >= 0) {
-            responseDone = true;
-            if (e < to) {
-              upstreamReusable = false;
-            }
-          }
-        }
-        case UNTIL_CLOSE -> gzip.input(u.buf, from, to);
-        case NONE -> responseDone = true;
+      if (end < to) {
+        upstreamReusable = false; // it sent more than the response
+      }
+      if (gzip == null) {
+        upRead = from;
+        upEnd = end;
+        bytes += end - from;
+        return;
+      }
+      if (framing != Framing.CHUNKED) {
+        gzip.input(u.buf, from, end);
       }
       upRead = to;
       upEnd = to;
@@ -1218,8 +1176,6 @@ final class FastFront implements Reconfigurable {
         gzip.finish();
       }
     }
-
-    boolean truncated;
 
     /** Writes the client's head, if not yet out, and the response bytes in hand; ends the request when all is out. */
     private void relay() throws IOException {
@@ -1285,20 +1241,14 @@ final class FastFront implements Reconfigurable {
           return;
         }
         if (responseStarted) {
-          // part of the answer is out: nothing to do but cut the client off too, as the Undertow path does
-          up = null;
-          u.close();
-          truncated = true;
-          end(status);
-          close();
+          close(); // part of the answer is out: nothing to do but cut the client off too, as the Undertow path does
           return;
         }
         if (!u.connected) {
           refused(u.backend, e);
           return;
         }
-        up = null;
-        u.close();
+        dropUpstream();
         failedOnce = true;
         pool.probe(backend);
         boolean nothingSent = out.position() == 0 && sendPos == head.end;
@@ -1312,12 +1262,17 @@ final class FastFront implements Reconfigurable {
       }
     }
 
-    private void refused(Backend b, IOException e) throws IOException {
+    /** Closes the backend connection the request had, if any: what is on it is not wanted. */
+    private void dropUpstream() {
       if (up != null) {
         Upstream u = up;
         up = null;
         u.close();
       }
+    }
+
+    private void refused(Backend b, IOException e) throws IOException {
+      dropUpstream();
       pool.fail(b, "refused a connection (" + (e == null ? "closed" : e.getMessage()) + ")");
       failedOnce = true;
       retry();
@@ -1347,19 +1302,14 @@ final class FastFront implements Reconfigurable {
 
     /** No backend answered in {@code upstream_timeout}: 504, and the connection closes after it. */
     private void gatewayTimeout() throws IOException {
-      if (up != null) {
-        Upstream u = up;
-        up = null;
-        u.close();
-      }
+      dropUpstream();
       closeAfter = true;
       answer(504, false);
     }
 
     private void badGateway(Upstream u, String why) throws IOException {
       LOG.log(System.Logger.Level.WARNING, "backend {0} {1}; answered 502", backend.id(), why);
-      up = null;
-      u.close(); // what else it sent is not read: the next request starts on a fresh connection
+      dropUpstream(); // what else it sent is not read: the next request starts on a fresh connection
       answer(502, false);
     }
 
@@ -1377,18 +1327,8 @@ final class FastFront implements Reconfigurable {
       put(o, "HTTP/1.1 ").put(o, Integer.toString(code)).put(o, " ")
           .put(o, io.undertow.util.StatusCodes.getReason(code)).put(o, "\r\nContent-Type: ")
           .put(o, ErrorPages.contentType(head.html)).put(o, "\r\nContent-Length: ").put(o, Integer.toString(body.length))
-          .put(o, "\r\nX-Request-Id: ").put(o, requestId).put(o, "\r\n");
-      if (limitHeader != null) {
-        put(o, "RateLimit-Limit: ").put(o, limitHeader).put(o, "\r\nRateLimit-Remaining: ")
-            .put(o, Long.toString(remaining)).put(o, "\r\n");
-      }
-      if (retryAfter) {
-        put(o, "Retry-After: 1\r\n");
-      }
-      if (closeAfter || clientEof) {
-        put(o, "Connection: close\r\n");
-      }
-      put(o, "\r\n");
+          .put(o, "\r\n");
+      ourFields(o, retryAfter);
       o.put(body).flip();
       bytes = body.length;
       state = State.ANSWER;
@@ -1428,11 +1368,7 @@ final class FastFront implements Reconfigurable {
 
     /** The client closed with a body still to come: the backend's half-sent request is dropped with its connection. */
     private void abort() {
-      if (up != null) {
-        Upstream u = up;
-        up = null;
-        u.close();
-      }
+      dropUpstream();
       end(ConcurrencyLimitHandler.CLIENT_CLOSED);
       close();
     }
@@ -1449,9 +1385,8 @@ final class FastFront implements Reconfigurable {
           u.close();
         }
       }
-      boolean fromBackend = backend != null && status > 0 && state == State.PROXY;
-      if (fromBackend) {
-        backend.served();
+      if (state == State.PROXY) {
+        backend.served(); // an answer of the balancer's own is in ANSWER
       }
       end(status);
       if (closeAfter || clientEof) {
@@ -1648,25 +1583,17 @@ final class FastFront implements Reconfigurable {
         return;
       }
       if (state == State.PROXY || state == State.ANSWER) {
-        if (up != null) {
-          Upstream u = up;
-          up = null;
-          u.close();
-        }
+        dropUpstream();
         end(responseStarted ? status : ConcurrencyLimitHandler.CLIENT_CLOSED);
       }
       state = State.CLOSED;
       key.cancel();
-      closeQuietly(channel);
+      IoUtils.safeClose(channel);
       if (inner != null) {
         innerKey.cancel();
-        closeQuietly(inner);
+        IoUtils.safeClose(inner);
       }
-      if (in != null) {
-        loop.recycle(in);
-        in = null;
-        loop.holding--;
-      }
+      giveBackIn();
       loop.recycle(toClient);
       toClient = null;
       loop.conns.remove(this);

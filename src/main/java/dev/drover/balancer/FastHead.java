@@ -57,11 +57,13 @@ final class FastHead {
   String forwardedFor;
   String userAgent;
   String referer;
-  String host;
   /** A trusted proxy sent X-Forwarded-Proto, which passes on; else the fast path sets it. */
   boolean forwardedProto;
-  /** A trusted proxy's X-Forwarded-Host and its line, null when none. */
-  String forwardedHost;
+  /** Host's value, and a trusted proxy's X-Forwarded-Host's value and line (-1 when none), as [from, to) indexes. */
+  private int hostFrom;
+  private int hostTo;
+  private int forwardedHostFrom;
+  private int forwardedHostTo;
   private int forwardedHostLine;
   private int forwardedHostNext;
   /** The client's Accept-Encoding (passed on as it came), null when none. */
@@ -86,7 +88,7 @@ final class FastHead {
    * @param maxHead {@code balancer.max_header_size}: above it the Undertow path answers 431
    * @param maxBody {@code balancer.max_body}, 0 for none: above it the Undertow path answers 413
    * @param capacity bytes the buffer can hold from {@code from}: a head that cannot fit goes to the Undertow path
-   * @param trustedPeer the peer is a trusted proxy, whose forwarding claims the Undertow path handles
+   * @param trustedPeer the peer is a trusted proxy, whose forwarding claims pass on
    */
   Result parse(ByteBuffer buf, int from, int to, long maxHead, long maxBody, int capacity, boolean trustedPeer) {
     int headEnd = findEnd(buf, from, to);
@@ -110,9 +112,8 @@ final class FastHead {
     referer = null;
     acceptEncoding = null;
     gzip = false;
-    host = null;
     forwardedProto = false;
-    forwardedHost = null;
+    forwardedHostLine = -1;
     droppedCount = 0;
     int p = requestLine(buf, from);
     if (p < 0) {
@@ -158,7 +159,8 @@ final class FastHead {
           if (++hosts > 1 || valueEnd == v) {
             return Result.HANDOFF;
           }
-          host = ascii(buf, v, valueEnd);
+          hostFrom = v;
+          hostTo = valueEnd;
         }
         case FORWARDED_PROTO -> {
           if (forwardedProto) {
@@ -167,10 +169,11 @@ final class FastHead {
           forwardedProto = true;
         }
         case FORWARDED_HOST -> {
-          if (forwardedHost != null) {
+          if (forwardedHostLine >= 0) {
             return Result.HANDOFF;
           }
-          forwardedHost = ascii(buf, v, valueEnd);
+          forwardedHostFrom = v;
+          forwardedHostTo = valueEnd;
           forwardedHostLine = p;
           forwardedHostNext = lineNext;
         }
@@ -235,7 +238,7 @@ final class FastHead {
       requestId = null;
     }
     gzip = acceptEncoding != null && GzipHandler.acceptsGzip(List.of(acceptEncoding));
-    if (forwardedHost != null && forwardedHost.equals(host)) {
+    if (forwardedHostLine >= 0 && sameBytes(buf, forwardedHostFrom, forwardedHostTo, hostFrom, hostTo)) {
       drop(forwardedHostLine, forwardedHostNext); // it only repeats Host, which every framework reads without it
     }
     return Result.OK;
@@ -416,6 +419,11 @@ final class FastHead {
     dropped[i * 2] = from;
     dropped[i * 2 + 1] = to;
     droppedCount++;
+  }
+
+  private static boolean sameBytes(ByteBuffer buf, int from, int to, int otherFrom, int otherTo) {
+    return to - from == otherTo - otherFrom
+        && buf.slice(from, to - from).equals(buf.slice(otherFrom, otherTo - otherFrom));
   }
 
   static boolean regionIs(ByteBuffer buf, int from, String lower, boolean ignoreCase) {
