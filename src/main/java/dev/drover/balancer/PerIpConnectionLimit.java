@@ -22,6 +22,8 @@ final class PerIpConnectionLimit implements Reconfigurable {
   private record Rule(int max, TrustedProxies exempt) {
   }
 
+  /** What {@link #admit} returns for a connection it does not count (a trusted proxy's). */
+  private static final Runnable UNCOUNTED = () -> { };
   private final Metrics metrics;
   private final ConnectionCounts counts = new ConnectionCounts();
   private volatile Rule rule;
@@ -40,23 +42,15 @@ final class PerIpConnectionLimit implements Reconfigurable {
   ChannelListener<StreamConnection> guard(ChannelListener<? super StreamConnection> next) {
     return connection -> {
       InetSocketAddress peer = connection.getPeerAddress(InetSocketAddress.class);
-      Rule r = rule;
-      if (peer == null || r.exempt().trusts(peer.getAddress())) {
-        next.handleEvent(connection);
-        return;
-      }
-      InetAddress address = peer.getAddress();
-      if (!counts.acquire(address, r.max())) {
-        metrics.connectionRejected();
+      Runnable release = peer == null ? UNCOUNTED : admit(peer.getAddress());
+      if (release == null) {
         IoUtils.safeClose(connection);
         return;
       }
-      AtomicBoolean counted = new AtomicBoolean(true);
-      Runnable release = () -> {
-        if (counted.getAndSet(false)) {
-          counts.release(address);
-        }
-      };
+      if (release == UNCOUNTED) {
+        next.handleEvent(connection);
+        return;
+      }
       try {
         next.handleEvent(connection);
       } finally {
@@ -78,6 +72,7 @@ final class PerIpConnectionLimit implements Reconfigurable {
     };
   }
 
+
   /**
    * For a front that accepts its own sockets: counts a connection from {@code address}, and returns what to run once
    * when it closes, or null when it is over the limit (counted as rejected; close it unread).
@@ -85,7 +80,7 @@ final class PerIpConnectionLimit implements Reconfigurable {
   Runnable admit(InetAddress address) {
     Rule r = rule;
     if (r.exempt().trusts(address)) {
-      return () -> { };
+      return UNCOUNTED;
     }
     if (!counts.acquire(address, r.max())) {
       metrics.connectionRejected();
