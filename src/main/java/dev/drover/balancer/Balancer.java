@@ -225,7 +225,12 @@ public final class Balancer {
       org.xnio.XnioWorker threads = engine != null ? engine : FrontListener.engine(ioThreads, THREAD_NAME);
       engine = null;
       if (tls == null && settings.fastPath()) {
-        fast = FastFront.bind(settings, ioThreads, pool, metrics, perIp, concurrency, rateLimits, accessLog);
+        try {
+          fast = FastFront.bind(settings, ioThreads, pool, metrics, perIp, concurrency, rateLimits, accessLog);
+        } catch (IOException | RuntimeException e) {
+          threads.shutdownNow(); // FrontListener shuts them down when it fails, but it was not reached
+          throw e;
+        }
         Handoff handoff = new Handoff(fast.address());
         try {
           front = FrontListener.openHandoff(threads, ioThreads, serverOptions, root, handoff);

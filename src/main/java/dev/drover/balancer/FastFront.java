@@ -229,6 +229,8 @@ final class FastFront implements Reconfigurable {
     /** Client connections holding bytes between reads: a partial head, a request in flight, a handed-over backlog. */
     int holding;
     volatile boolean stopping;
+    /** Only the thread that makes the front starts and stops its loops. */
+    private boolean started;
     long nextTick;
 
     Loop(int index) throws IOException {
@@ -238,6 +240,7 @@ final class FastFront implements Reconfigurable {
     }
 
     void start() {
+      started = true;
       thread.start();
     }
 
@@ -248,6 +251,11 @@ final class FastFront implements Reconfigurable {
 
     void stop() {
       stopping = true;
+      if (!started) {
+        IoUtils.safeClose(selector); // nothing runs to close it
+        done.countDown();
+        return;
+      }
       selector.wakeup();
     }
 

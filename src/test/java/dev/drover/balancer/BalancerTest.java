@@ -392,6 +392,21 @@ class BalancerTest {
   }
 
   @Test
+  void aStartOnATakenPortFailsAndLeavesNoThreadBehind() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      balancer = new Balancer(TestSettings.balancer()
+          .listen(new dev.drover.config.HostPort("127.0.0.1", taken.getLocalPort())).build(), (id, reason) -> { });
+      balancer.prepare();
+
+      assertThatThrownBy(balancer::start).hasMessageContaining("cannot listen");
+
+      awaitTrue(() -> balancerThreads().isEmpty());
+      balancer.stop();
+      balancer = null;
+    }
+  }
+
+  @Test
   void threadsMadeAheadOfAStartThatNeverCameAreGoneOnStop() {
     balancer = new Balancer(TestSettings.balancer().build(), (id, reason) -> failures.add(id + ": " + reason));
     balancer.prepare();
