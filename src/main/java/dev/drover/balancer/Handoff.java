@@ -52,25 +52,22 @@ final class Handoff {
       XnioExecutor.Key timer = connection.getIoThread().executeAfter(() -> IoUtils.safeClose(connection),
           PREAMBLE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
       ChannelListener<org.xnio.conduits.ConduitStreamSourceChannel> read = channel -> {
+        int n = 0;
         try {
-          int n = 0;
           while (in.hasRemaining() && (n = channel.read(in)) > 0) {
             // reading exactly the preamble
           }
-          if (n < 0) {
-            timer.remove();
-            IoUtils.safeClose(connection);
-            return;
-          }
-          if (in.hasRemaining()) {
-            return;
-          }
         } catch (IOException e) {
-          timer.remove();
-          IoUtils.safeClose(connection);
+          n = -1; // reset: gone just the same
+        }
+        if (n >= 0 && in.hasRemaining()) {
           return;
         }
         timer.remove();
+        if (n < 0) {
+          IoUtils.safeClose(connection);
+          return;
+        }
         channel.suspendReads();
         channel.getReadSetter().set(null);
         InetSocketAddress client = client(in.flip());
